@@ -1,0 +1,291 @@
+/**
+ * The lifecycle of one child, as its parent's `Child` object sees it: the
+ * environment sessions, process start and its failures, the running child
+ * with its heartbeat, yield and resource protocols as parallel regions, its
+ * exit, the closing of all its sessions, and its destruction.
+ *
+ * The first event says how the child is set up (where its binary comes from
+ * and how process construction ends), because the seed's behaviour depends
+ * on it; everything after is a call on the parent interface or a parent
+ * action. The context is finite: the set-up, and what the last call must
+ * return and which signal it must submit (neither part of a state's
+ * identity).
+ */
+import { assign, setup } from 'xstate';
+
+import type { CallResult, ProcessOutcome } from '../impl/contract.ts';
+
+/**
+ * Where the child's binary ROM session is served and how it is answered:
+ * `local` at once; `retry` at once after two insufficient-RAM and one
+ * insufficient-caps answer; `exhausted` never, every one of the ten attempts
+ * being insufficient; `denied` refused; `child` by a serving child, later.
+ */
+export type EnvMode = 'local' | 'retry' | 'exhausted' | 'denied' | 'child';
+
+/** The signals a parent submits to a child. */
+export type SignalKind = 'session' | 'yield' | 'resourceAvail' | 'heartbeat';
+
+export type ChildEvent =
+  | { type: 'build'; env: EnvMode; process: ProcessOutcome }
+  /* the server of an asynchronous environment session */
+  | { type: 'deliverEnvCap' }
+  | { type: 'denyEnv' }
+  /* the child */
+  | { type: 'heartbeatSigh' }
+  | { type: 'heartbeatResponse' }
+  | { type: 'yieldSigh' }
+  | { type: 'yieldRequest' }
+  | { type: 'yieldResponse' }
+  | { type: 'resourceAvailSigh' }
+  | { type: 'resourceRequest' }
+  | { type: 'announce' }
+  | { type: 'exit' }
+  | { type: 'sessionAfterClose' }
+  | { type: 'upgradeAfterClose' }
+  /* the parent */
+  | { type: 'heartbeat' }
+  | { type: 'skippedHeartbeats' }
+  | { type: 'yield' }
+  | { type: 'notifyResourceAvail' }
+  | { type: 'closeAllSessions' }
+  | { type: 'destroy' };
+
+export interface ChildContext {
+  env: EnvMode | null;
+  process: ProcessOutcome;
+  /** What the last call must return; not part of the state's identity. */
+  result: CallResult;
+  /** The signal the last call must submit, if any; not part of the state's identity. */
+  signal: SignalKind | null;
+}
+
+const none: CallResult = { kind: 'none' };
+
+/** The arguments of every yield request the parent makes in this chart. */
+export const YIELD_ARGS = 'ram_quota=8192, cap_quota=2';
+
+/** Heartbeats the parent sends before the chart stops counting. */
+export const MAX_OUTSTANDING_HEARTBEATS = 3;
+
+const childSetup = setup({
+  types: {
+    context: {} as ChildContext,
+    events: {} as ChildEvent,
+  },
+  guards: {
+    envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'retry',
+    envFromChild: ({ context }) => context.env === 'child',
+    envNeverComplete: ({ context }) => context.env === 'denied' || context.env === 'exhausted',
+    processStarts: ({ context }) => context.process === 'ok',
+  },
+  actions: {
+    configure: assign(({ event }) =>
+      event.type === 'build' ? { env: event.env, process: event.process } : {},
+    ),
+    expect: assign((_, params: { result?: CallResult; signal?: SignalKind }) => ({
+      result: params.result ?? none,
+      signal: params.signal ?? null,
+    })),
+  },
+});
+
+const quiet = { type: 'expect', params: {} } as const;
+
+function signalling(signal: SignalKind) {
+  return { type: 'expect', params: { signal } } as const;
+}
+
+function skipped(count: number) {
+  return { type: 'expect', params: { result: { kind: 'count', value: count } } } as const;
+}
+
+/**
+ * The heartbeat protocol: no heartbeat before the child installs a handler;
+ * each one after that is outstanding until the child answers; from the
+ * second outstanding one on, the parent counts skipped heartbeats.
+ */
+const heartbeat = childSetup.createStateConfig({
+  initial: 'unregistered',
+  states: {
+    unregistered: {
+      on: {
+        heartbeatSigh: { target: 'outstanding0', actions: quiet },
+        heartbeat: { actions: quiet },
+        heartbeatResponse: { actions: quiet },
+        skippedHeartbeats: { actions: skipped(0) },
+      },
+    },
+    outstanding0: {
+      on: {
+        heartbeatSigh: { actions: quiet },
+        heartbeat: { target: 'outstanding1', actions: signalling('heartbeat') },
+        heartbeatResponse: { actions: quiet },
+        skippedHeartbeats: { actions: skipped(0) },
+      },
+    },
+    outstanding1: {
+      on: {
+        heartbeatSigh: { actions: quiet },
+        heartbeat: { target: 'outstanding2', actions: signalling('heartbeat') },
+        heartbeatResponse: { target: 'outstanding0', actions: quiet },
+        skippedHeartbeats: { actions: skipped(0) },
+      },
+    },
+    outstanding2: {
+      on: {
+        heartbeatSigh: { actions: quiet },
+        heartbeat: { target: 'outstanding3', actions: signalling('heartbeat') },
+        heartbeatResponse: { target: 'outstanding0', actions: quiet },
+        skippedHeartbeats: { actions: skipped(1) },
+      },
+    },
+    outstanding3: {
+      on: {
+        heartbeatSigh: { actions: quiet },
+        heartbeatResponse: { target: 'outstanding0', actions: quiet },
+        skippedHeartbeats: { actions: skipped(2) },
+      },
+    },
+  },
+});
+
+/**
+ * The yield protocol: the parent's request is kept for the child to pick up
+ * and signalled once the child has a handler; the child's response goes to
+ * the policy. The request stays readable after the response.
+ */
+const yieldProtocol = childSetup.createStateConfig({
+  type: 'parallel',
+  states: {
+    handler: {
+      initial: 'unregistered',
+      states: {
+        unregistered: {
+          on: {
+            yieldSigh: { target: 'registered', actions: quiet },
+            yield: { target: '#child.active.yield.request.requested', actions: quiet },
+          },
+        },
+        registered: {
+          on: {
+            yieldSigh: { actions: quiet },
+            yield: { target: '#child.active.yield.request.requested', actions: signalling('yield') },
+          },
+        },
+      },
+    },
+    request: {
+      initial: 'none',
+      states: {
+        none: {
+          on: {
+            yieldRequest: { actions: { type: 'expect', params: { result: { kind: 'args', args: '' } } } },
+            yieldResponse: { actions: quiet },
+          },
+        },
+        requested: {
+          on: {
+            yieldRequest: { actions: { type: 'expect', params: { result: { kind: 'args', args: YIELD_ARGS } } } },
+            yieldResponse: { actions: quiet },
+          },
+        },
+      },
+    },
+  },
+});
+
+/** Resource requests go to the policy; availability is signalled to a registered handler. */
+const resources = childSetup.createStateConfig({
+  initial: 'unregistered',
+  states: {
+    unregistered: {
+      on: {
+        resourceAvailSigh: { target: 'registered', actions: quiet },
+        notifyResourceAvail: { actions: quiet },
+        resourceRequest: { actions: quiet },
+      },
+    },
+    registered: {
+      on: {
+        resourceAvailSigh: { actions: quiet },
+        notifyResourceAvail: { actions: signalling('resourceAvail') },
+        resourceRequest: { actions: quiet },
+      },
+    },
+  },
+});
+
+/** `exit` only tells the policy; the child object lives on until destroyed. */
+const exit = childSetup.createStateConfig({
+  initial: 'running',
+  states: {
+    running: { on: { exit: { target: 'exited', actions: quiet } } },
+    exited: { on: { exit: { actions: quiet } } },
+  },
+});
+
+/** A child whose sessions are all closed may still call; its requests find a closed PD. */
+const closedPd = childSetup.createStateConfig({
+  on: {
+    sessionAfterClose: { actions: { type: 'expect', params: { result: { kind: 'error', error: 'denied' } } } },
+    upgradeAfterClose: { actions: { type: 'expect', params: { result: { kind: 'upgrade', result: 'pending' } } } },
+    destroy: { target: 'destroyed', actions: quiet },
+  },
+});
+
+/** What every constructed child can be asked, whatever its stage. */
+const endOfLife = {
+  closeAllSessions: { target: '#child.sessionsClosed', actions: quiet },
+  destroy: { target: '#child.destroyed', actions: quiet },
+} as const;
+
+export const childMachine = childSetup.createMachine({
+  id: 'child',
+  initial: 'idle',
+  context: { env: null, process: 'ok', result: none, signal: null },
+  states: {
+    idle: {
+      on: { build: { target: 'environment', actions: ['configure', quiet] } },
+    },
+
+    /* PD first, then CPU, LOG, binary and linker: complete at once, later, or never. */
+    environment: {
+      always: [
+        { guard: 'envAnsweredAtOnce', target: 'processStart' },
+        { guard: 'envFromChild', target: 'envPending' },
+        { guard: 'envNeverComplete', target: 'envIncomplete' },
+      ],
+    },
+
+    envPending: {
+      on: {
+        deliverEnvCap: { target: 'processStart', actions: quiet },
+        denyEnv: { target: 'envIncomplete', actions: quiet },
+        ...endOfLife,
+      },
+    },
+
+    /* An environment session that never gets a cap leaves the child unstarted. */
+    envIncomplete: { on: { ...endOfLife, announce: { actions: quiet } } },
+
+    processStart: {
+      always: [{ guard: 'processStarts', target: 'active' }, { target: 'startFailed' }],
+    },
+
+    startFailed: { on: { ...endOfLife } },
+
+    active: {
+      type: 'parallel',
+      on: {
+        announce: { actions: quiet },
+        ...endOfLife,
+      },
+      states: { heartbeat, yield: yieldProtocol, resources, exit },
+    },
+
+    sessionsClosed: closedPd,
+
+    destroyed: { type: 'final' },
+  },
+});

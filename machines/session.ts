@@ -1,0 +1,542 @@
+/**
+ * The lifecycle of one session state, from the client's request to its
+ * destruction: the specification of `Session_state` and of every path the
+ * seed takes through its phases.
+ *
+ * States are the nine phases, plus `idle` (no session state yet) and
+ * `destroyed`. Phases that the seed passes through within a single call
+ * (`CLOSED`, and the synchronous answers of local and parent services) are
+ * states left by an eventless transition, so the path of phases within one
+ * call is part of the specification and can be compared with what an
+ * implementation went through.
+ *
+ * The context is finite: which kind of service serves the session, what
+ * became of its client, the answer still to be carried out within the
+ * current call, and the result the call must return. Quota amounts are not
+ * part of it; the invariants check them on the implementation.
+ */
+import { and, assign, not, setup } from 'xstate';
+
+import type {
+  CallError,
+  CallResult,
+  ServiceAnswer,
+  ServiceKind,
+  SessionResponse,
+  UpstreamAnswer,
+} from '../impl/contract.ts';
+
+/** Why a request ends before or right after its session state exists. */
+export type Refusal =
+  /** RAM quota below the session cost: refused before routing, no state. */
+  | 'belowSessionCost'
+  /** The policy routes the request nowhere: no state. */
+  | 'routeDenied'
+  /** Args longer than a valid `Session_args` string: no state. */
+  | 'invalidArgs'
+  /** The client cannot pay the RAM: the state is created, then destroyed. */
+  | 'outOfRam'
+  /** The client cannot pay the caps: the state is created, then destroyed. */
+  | 'outOfCaps';
+
+export type SessionEvent =
+  /* the client */
+  | { type: 'session'; service: 'local'; answer: ServiceAnswer }
+  | { type: 'session'; service: 'parent'; answer: UpstreamAnswer }
+  | { type: 'session'; service: 'child' }
+  | { type: 'sessionRefused'; reason: Refusal }
+  | { type: 'sessionCap' }
+  | { type: 'upgrade'; funded: boolean }
+  | { type: 'close' }
+  /* the serving child */
+  | { type: 'deliverSessionCap' }
+  | { type: 'sessionResponse'; response: SessionResponse }
+  /* the parent destroys a child */
+  | { type: 'destroyClient' }
+  | { type: 'destroyServer' };
+
+/**
+ * What became of the client: `present` holds the session's ID; `idDiscarded`
+ * closed it and let the ID go while the server still answers; `vanished` was
+ * destroyed while holding the ID, which also cleared the session's callbacks;
+ * `destroyedAfterClose` was destroyed after letting the ID go, so the
+ * callbacks stay and still reach the dead client's closed PD.
+ */
+export type ClientStatus = 'present' | 'idDiscarded' | 'vanished' | 'destroyedAfterClose';
+
+/** The part of a call still to be carried out after the phase it set. */
+export type Pending =
+  | 'none'
+  | 'handOut'
+  | 'deny'
+  | 'denyRam'
+  | 'denyCaps'
+  | 'revert'
+  | 'discard'
+  | 'closeNow'
+  | 'upgraded';
+
+export interface SessionContext {
+  service: ServiceKind | null;
+  client: ClientStatus;
+  pending: Pending;
+  /** What the last call must return; not part of the state's identity. */
+  result: CallResult;
+}
+
+const none: CallResult = { kind: 'none' };
+const capValid: CallResult = { kind: 'cap', valid: true };
+const capInvalid: CallResult = { kind: 'cap', valid: false };
+const upgradeDone: CallResult = { kind: 'upgrade', result: 'done' };
+const upgradePending: CallResult = { kind: 'upgrade', result: 'pending' };
+const closeDone: CallResult = { kind: 'close', result: 'done' };
+const closePending: CallResult = { kind: 'close', result: 'pending' };
+
+function failure(error: CallError): CallResult {
+  return { kind: 'error', error };
+}
+
+/** The phase a synchronous answer of a local or parent service leads to. */
+function pendingFor(answer: UpstreamAnswer): Pending {
+  switch (answer) {
+    case 'ok':
+      return 'handOut';
+    case 'denied':
+    case 'outOfRam':
+    case 'outOfCaps':
+      return 'deny';
+    case 'insufficientRam':
+      return 'denyRam';
+    case 'insufficientCaps':
+      return 'denyCaps';
+  }
+}
+
+/** The error a client sees for a synchronous refusal. */
+function errorFor(answer: UpstreamAnswer): CallResult {
+  switch (answer) {
+    case 'ok':
+      return none;
+    case 'denied':
+    case 'outOfRam':
+    case 'outOfCaps':
+      return failure('denied');
+    case 'insufficientRam':
+      return failure('insufficientRam');
+    case 'insufficientCaps':
+      return failure('insufficientCaps');
+  }
+}
+
+function refusalError(reason: Refusal): CallError {
+  switch (reason) {
+    case 'belowSessionCost':
+      return 'insufficientRam';
+    case 'routeDenied':
+    case 'invalidArgs':
+      return 'denied';
+    case 'outOfRam':
+      return 'outOfRam';
+    case 'outOfCaps':
+      return 'outOfCaps';
+  }
+}
+
+/** The error `sessionCap` reports, and `close` silently clears, for a failed phase. */
+const failedPhaseError = {
+  SERVICE_DENIED: failure('denied'),
+  INSUFFICIENT_RAM_QUOTA: failure('insufficientRam'),
+  INSUFFICIENT_CAP_QUOTA: failure('insufficientCaps'),
+} as const;
+
+const sessionSetup = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+  },
+  guards: {
+    synchronous: ({ context }) => context.service === 'local' || context.service === 'parent',
+    childService: ({ context }) => context.service === 'child',
+    clientPresent: ({ context }) => context.client === 'present',
+    clientDiscardedId: ({ context }) => context.client === 'idDiscarded',
+    clientGone: ({ context }) => context.client !== 'present' && context.client !== 'idDiscarded',
+    carryingOut: ({ context }) => context.pending !== 'none',
+    pending: ({ context }, params: { is: Pending }) => context.pending === params.is,
+    answeredSynchronously: ({ event }) => event.type === 'session' && event.service !== 'child',
+    requestQueued: ({ event }) => event.type === 'session' && event.service === 'child',
+    refusedWithoutState: ({ event }) =>
+      event.type === 'sessionRefused' &&
+      (event.reason === 'belowSessionCost' ||
+        event.reason === 'routeDenied' ||
+        event.reason === 'invalidArgs'),
+    refusedAfterState: ({ event }) =>
+      event.type === 'sessionRefused' && (event.reason === 'outOfRam' || event.reason === 'outOfCaps'),
+    funded: ({ event }) => event.type === 'upgrade' && event.funded,
+    serverSays: ({ context, event }, params: { response: SessionResponse }) =>
+      context.service === 'child' && event.type === 'sessionResponse' && event.response === params.response,
+  },
+  actions: {
+    expect: assign((_, params: { result: CallResult }) => ({ result: params.result })),
+    carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),
+    discardClientId: assign({ client: 'idDiscarded' as ClientStatus }),
+    clientVanishes: assign({ client: 'vanished' as ClientStatus }),
+    clientDestroyedAfterClose: assign({ client: 'destroyedAfterClose' as ClientStatus }),
+    requestAnsweredSynchronously: assign(({ event }) => {
+      if (event.type !== 'session' || event.service === 'child') return {};
+      return {
+        service: event.service,
+        pending: pendingFor(event.answer),
+        result: event.answer === 'ok' ? capValid : errorFor(event.answer),
+      };
+    }),
+    requestQueued: assign({ service: 'child' as ServiceKind, result: capInvalid }),
+    refused: assign(({ event }) => {
+      if (event.type !== 'sessionRefused') return {};
+      return { result: failure(refusalError(event.reason)) };
+    }),
+  },
+});
+
+export const sessionMachine = sessionSetup.createMachine({
+  id: 'session',
+  initial: 'idle',
+  context: { service: null, client: 'present', pending: 'none', result: none },
+  states: {
+    idle: {
+      on: {
+        session: [
+          {
+            guard: 'answeredSynchronously',
+            target: 'CREATE_REQUESTED',
+            actions: 'requestAnsweredSynchronously',
+          },
+          { guard: 'requestQueued', target: 'CREATE_REQUESTED', actions: 'requestQueued' },
+        ],
+        sessionRefused: [
+          { guard: 'refusedWithoutState', actions: 'refused' },
+          {
+            guard: 'refusedAfterState',
+            target: 'CREATE_REQUESTED',
+            actions: ['refused', { type: 'carryOut', params: { pending: 'discard' } }],
+          },
+        ],
+      },
+    },
+
+    CREATE_REQUESTED: {
+      always: [
+        { guard: { type: 'pending', params: { is: 'handOut' } }, target: 'AVAILABLE' },
+        { guard: { type: 'pending', params: { is: 'deny' } }, target: 'SERVICE_DENIED' },
+        { guard: { type: 'pending', params: { is: 'denyRam' } }, target: 'INSUFFICIENT_RAM_QUOTA' },
+        { guard: { type: 'pending', params: { is: 'denyCaps' } }, target: 'INSUFFICIENT_CAP_QUOTA' },
+        {
+          guard: { type: 'pending', params: { is: 'discard' } },
+          target: 'destroyed',
+          actions: { type: 'carryOut', params: { pending: 'none' } },
+        },
+      ],
+      on: {
+        sessionCap: {
+          guard: 'clientPresent',
+          actions: { type: 'expect', params: { result: capInvalid } },
+        },
+        upgrade: {
+          guard: 'clientPresent',
+          actions: { type: 'expect', params: { result: upgradePending } },
+        },
+        close: [
+          {
+            guard: 'clientPresent',
+            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+          },
+          {
+            guard: 'clientDiscardedId',
+            actions: { type: 'expect', params: { result: closeDone } },
+          },
+        ],
+        deliverSessionCap: [
+          { guard: 'clientPresent', target: 'AVAILABLE', actions: { type: 'expect', params: { result: none } } },
+          { target: 'CLOSE_REQUESTED', actions: { type: 'expect', params: { result: none } } },
+        ],
+        ...serverAnswers().on,
+        destroyClient: [
+          {
+            guard: 'clientPresent',
+            actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          },
+          {
+            guard: 'clientDiscardedId',
+            actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
+          },
+        ],
+        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      },
+    },
+
+    AVAILABLE: {
+      always: {
+        guard: { type: 'pending', params: { is: 'handOut' } },
+        target: 'CAP_HANDED_OUT',
+        actions: { type: 'carryOut', params: { pending: 'none' } },
+      },
+      on: {
+        sessionCap: {
+          guard: 'clientPresent',
+          target: 'CAP_HANDED_OUT',
+          actions: { type: 'expect', params: { result: capValid } },
+        },
+        upgrade: {
+          guard: 'clientPresent',
+          actions: { type: 'expect', params: { result: upgradePending } },
+        },
+        close: {
+          guard: 'clientPresent',
+          target: 'CLOSE_REQUESTED',
+          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+        },
+        deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+        ...serverAnswers().on,
+        destroyClient: {
+          guard: 'clientPresent',
+          target: 'CLOSE_REQUESTED',
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+        },
+        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      },
+    },
+
+    CAP_HANDED_OUT: {
+      on: {
+        sessionCap: {
+          guard: 'clientPresent',
+          actions: { type: 'expect', params: { result: capValid } },
+        },
+        upgrade: [
+          {
+            guard: and(['clientPresent', 'funded', 'synchronous']),
+            target: 'UPGRADE_REQUESTED',
+            actions: [
+              { type: 'carryOut', params: { pending: 'upgraded' } },
+              { type: 'expect', params: { result: upgradeDone } },
+            ],
+          },
+          {
+            guard: and(['clientPresent', 'funded', 'childService']),
+            target: 'UPGRADE_REQUESTED',
+            actions: { type: 'expect', params: { result: upgradePending } },
+          },
+          {
+            guard: and(['clientPresent', not('funded')]),
+            actions: { type: 'expect', params: { result: failure('outOfRam') } },
+          },
+        ],
+        close: [
+          {
+            guard: and(['clientPresent', 'synchronous']),
+            target: 'CLOSE_REQUESTED',
+            actions: [
+              { type: 'carryOut', params: { pending: 'closeNow' } },
+              { type: 'expect', params: { result: closeDone } },
+            ],
+          },
+          {
+            guard: and(['clientPresent', 'childService']),
+            target: 'CLOSE_REQUESTED',
+            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+          },
+        ],
+        deliverSessionCap: {
+          guard: 'childService',
+          actions: { type: 'expect', params: { result: none } },
+        },
+        ...serverAnswers().on,
+        destroyClient: [
+          {
+            guard: and(['clientPresent', 'synchronous']),
+            target: 'CLOSE_REQUESTED',
+            actions: ['clientVanishes', { type: 'carryOut', params: { pending: 'closeNow' } }, { type: 'expect', params: { result: none } }],
+          },
+          {
+            guard: and(['clientPresent', 'childService']),
+            target: 'CLOSE_REQUESTED',
+            actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          },
+        ],
+        destroyServer: {
+          guard: 'childService',
+          target: 'destroyed',
+          actions: { type: 'expect', params: { result: none } },
+        },
+      },
+    },
+
+    UPGRADE_REQUESTED: {
+      always: {
+        guard: { type: 'pending', params: { is: 'upgraded' } },
+        target: 'CAP_HANDED_OUT',
+        actions: { type: 'carryOut', params: { pending: 'none' } },
+      },
+      on: {
+        /* A valid cap makes `session_cap` set CAP_HANDED_OUT even mid-upgrade. */
+        sessionCap: {
+          guard: 'clientPresent',
+          target: 'CAP_HANDED_OUT',
+          actions: { type: 'expect', params: { result: capValid } },
+        },
+        upgrade: {
+          guard: 'clientPresent',
+          actions: { type: 'expect', params: { result: upgradePending } },
+        },
+        close: {
+          guard: 'clientPresent',
+          target: 'CLOSE_REQUESTED',
+          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+        },
+        deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+        ...serverAnswers('CAP_HANDED_OUT').on,
+        destroyClient: {
+          guard: 'clientPresent',
+          target: 'CLOSE_REQUESTED',
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+        },
+        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      },
+    },
+
+    CLOSE_REQUESTED: {
+      always: {
+        guard: { type: 'pending', params: { is: 'closeNow' } },
+        target: 'CLOSED',
+      },
+      on: {
+        /* The client let go of its ID: it only hears that the ID is unknown. */
+        sessionCap: {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: capInvalid } },
+        },
+        upgrade: {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: upgradePending } },
+        },
+        close: {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: closeDone } },
+        },
+        deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+        ...serverAnswers().on,
+        /* The session left the client's ID space with its close: destruction does not reach it. */
+        destroyClient: {
+          guard: 'clientDiscardedId',
+          actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
+        },
+        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      },
+    },
+
+    SERVICE_DENIED: failedPhase('SERVICE_DENIED'),
+    INSUFFICIENT_RAM_QUOTA: failedPhase('INSUFFICIENT_RAM_QUOTA'),
+    INSUFFICIENT_CAP_QUOTA: failedPhase('INSUFFICIENT_CAP_QUOTA'),
+
+    /* Every path through CLOSED reverts the quota and destroys the state at once. */
+    CLOSED: {
+      always: {
+        target: 'destroyed',
+        actions: { type: 'carryOut', params: { pending: 'none' } },
+      },
+    },
+
+    destroyed: { type: 'final' },
+  },
+});
+
+/**
+ * A phase in which the session failed: the client learns of it through
+ * `session_cap` or clears it with `close`, both reverting the quota at once.
+ * Synchronous services pass through these phases within the request.
+ */
+function failedPhase(phase: keyof typeof failedPhaseError) {
+  return sessionSetup.createStateConfig({
+    always: {
+      guard: 'carryingOut',
+      target: 'destroyed',
+      actions: { type: 'carryOut', params: { pending: 'none' } },
+    },
+    on: {
+      sessionCap: [
+        {
+          guard: 'clientPresent',
+          target: 'destroyed',
+          actions: { type: 'expect', params: { result: failedPhaseError[phase] } },
+        },
+        {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: capInvalid } },
+        },
+      ],
+      upgrade: {
+        guard: not('clientGone'),
+        actions: { type: 'expect', params: { result: upgradePending } },
+      },
+      close: [
+        {
+          guard: 'clientPresent',
+          target: 'destroyed',
+          actions: { type: 'expect', params: { result: closeDone } },
+        },
+        {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: closeDone } },
+        },
+      ],
+      deliverSessionCap: {
+        guard: 'childService',
+        actions: { type: 'expect', params: { result: none } },
+      },
+      ...serverAnswers().on,
+      destroyClient: [
+        {
+          guard: 'clientPresent',
+          target: 'destroyed',
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+        },
+        {
+          guard: 'clientDiscardedId',
+          actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
+        },
+      ],
+      destroyServer: {
+        guard: 'childService',
+        target: 'destroyed',
+        actions: { type: 'expect', params: { result: none } },
+      },
+    },
+  });
+}
+
+/**
+ * A serving child's `session_response` in a phase where it is heard: the
+ * seed sets the failure phases from any phase and closes from any phase;
+ * `ok` ends an upgrade (`okTarget`) and is otherwise ignored.
+ */
+function serverAnswers(okTarget?: 'CAP_HANDED_OUT') {
+  const heard = { type: 'expect', params: { result: none } } as const;
+  return sessionSetup.createStateConfig({
+    on: {
+      sessionResponse: [
+        { guard: { type: 'serverSays', params: { response: 'closed' } }, target: 'CLOSED', actions: heard },
+        { guard: { type: 'serverSays', params: { response: 'denied' } }, target: 'SERVICE_DENIED', actions: heard },
+        {
+          guard: { type: 'serverSays', params: { response: 'insufficientRam' } },
+          target: 'INSUFFICIENT_RAM_QUOTA',
+          actions: heard,
+        },
+        {
+          guard: { type: 'serverSays', params: { response: 'insufficientCaps' } },
+          target: 'INSUFFICIENT_CAP_QUOTA',
+          actions: heard,
+        },
+        { guard: { type: 'serverSays', params: { response: 'ok' } }, target: okTarget, actions: heard },
+      ],
+    },
+  });
+}
