@@ -1,0 +1,145 @@
+/**
+ * The ledger's record of journal transactions: which are open, how each
+ * ended, and the net change each has made to every account. It remembers
+ * every transaction it has seen, so that a late move or a second end is
+ * caught however many steps later it comes.
+ */
+
+import type { JournalEntry, Quota } from '../impl/contract.ts';
+import { adjusted, isZero, NO_QUOTA } from './quota.ts';
+import type { JournalMove } from './replay.ts';
+
+type Outcome = 'commit' | 'rollback';
+
+/** Something in the journal that breaks transaction atomicity. */
+export type TransactionProblem =
+  /** An `end` for a transaction that had ended already. */
+  | {
+      readonly kind: 'endedTwice';
+      readonly txn: number;
+      readonly first: Outcome;
+      readonly second: Outcome;
+    }
+  /** A move in a transaction that had ended already. */
+  | {
+      readonly kind: 'moveAfterEnd';
+      readonly txn: number;
+      readonly outcome: Outcome;
+      readonly index: number;
+      readonly move: JournalMove;
+    }
+  /** A rolled-back transaction whose moves and undo moves do not cancel: net change per account. */
+  | {
+      readonly kind: 'rollbackLeaks';
+      readonly txn: number;
+      readonly net: ReadonlyMap<string, Quota>;
+    }
+  /** A committed transaction that contains undo moves. */
+  | { readonly kind: 'undoInCommit'; readonly txn: number; readonly undoMoves: number }
+  /** A transaction that started in this step and has not ended at its close. */
+  | { readonly kind: 'unended'; readonly txn: number; readonly accounts: readonly string[] };
+
+/** What recording one step's entries found, and how many elementary checks that took. */
+export interface TransactionFindings {
+  readonly problems: readonly TransactionProblem[];
+  readonly checks: number;
+}
+
+interface OpenTransaction {
+  readonly net: Map<string, Quota>;
+  undoMoves: number;
+}
+
+/**
+ * Every transaction seen so far: open ones with their net changes, ended ones
+ * with their outcome.
+ */
+export class TransactionBook {
+  private readonly open = new Map<number, OpenTransaction>();
+  private readonly ended = new Map<number, Outcome>();
+
+  /**
+   * Records the journal entries of one step, in order, and reports what
+   * breaks atomicity. `firstIndex` is the journal index of `entries[0]`.
+   */
+  record(entries: readonly JournalEntry[], firstIndex: number): TransactionFindings {
+    const problems: TransactionProblem[] = [];
+    const started = new Set<number>();
+
+    entries.forEach((entry, offset) => {
+      switch (entry.kind) {
+        case 'move':
+          this.recordMove(entry, firstIndex + offset, started, problems);
+          break;
+        case 'end':
+          this.recordEnd(entry.txn, entry.outcome, problems);
+          break;
+      }
+    });
+
+    // A transfer is acknowledged or reverted before the operation returns.
+    for (const txn of started) {
+      const transaction = this.open.get(txn);
+      if (transaction !== undefined) {
+        problems.push({ kind: 'unended', txn, accounts: [...transaction.net.keys()].sort() });
+      }
+    }
+
+    return { problems, checks: entries.length + started.size };
+  }
+
+  private recordMove(
+    move: JournalMove,
+    index: number,
+    started: Set<number>,
+    problems: TransactionProblem[],
+  ): void {
+    const outcome = this.ended.get(move.txn);
+    if (outcome !== undefined) {
+      problems.push({ kind: 'moveAfterEnd', txn: move.txn, outcome, index, move });
+      return;
+    }
+
+    let transaction = this.open.get(move.txn);
+    if (transaction === undefined) {
+      transaction = { net: new Map(), undoMoves: 0 };
+      this.open.set(move.txn, transaction);
+      started.add(move.txn);
+    }
+
+    const { net } = transaction;
+    net.set(move.from, adjusted(net.get(move.from) ?? NO_QUOTA, move.resource, -move.amount));
+    net.set(move.to, adjusted(net.get(move.to) ?? NO_QUOTA, move.resource, move.amount));
+    if (move.undo) {
+      transaction.undoMoves += 1;
+    }
+  }
+
+  private recordEnd(txn: number, outcome: Outcome, problems: TransactionProblem[]): void {
+    const first = this.ended.get(txn);
+    if (first !== undefined) {
+      problems.push({ kind: 'endedTwice', txn, first, second: outcome });
+      return;
+    }
+
+    // A transaction may end without any move: all its transfers were no-ops.
+    const transaction = this.open.get(txn) ?? { net: new Map<string, Quota>(), undoMoves: 0 };
+    this.open.delete(txn);
+    this.ended.set(txn, outcome);
+
+    switch (outcome) {
+      case 'rollback': {
+        const leaks = new Map([...transaction.net].filter(([, change]) => !isZero(change)));
+        if (leaks.size > 0) {
+          problems.push({ kind: 'rollbackLeaks', txn, net: leaks });
+        }
+        break;
+      }
+      case 'commit':
+        if (transaction.undoMoves > 0) {
+          problems.push({ kind: 'undoInCommit', txn, undoMoves: transaction.undoMoves });
+        }
+        break;
+    }
+  }
+}
