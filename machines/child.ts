@@ -19,9 +19,12 @@ import type { CallResult, ProcessOutcome } from '../impl/contract.ts';
  * Where the child's binary ROM session is served and how it is answered:
  * `local` at once; `retry` at once after two insufficient-RAM and one
  * insufficient-caps answer; `exhausted` never, every one of the ten attempts
- * being insufficient; `denied` refused; `child` by a serving child, later.
+ * being insufficient; `denied` refused by its service; `unrouted` refused by
+ * the policy's routing; `child` by a serving child, later. `static` is
+ * `local` with the linker's route denied, which a statically linked binary
+ * does not need.
  */
-export type EnvMode = 'local' | 'retry' | 'exhausted' | 'denied' | 'child';
+export type EnvMode = 'local' | 'static' | 'retry' | 'exhausted' | 'denied' | 'unrouted' | 'child';
 
 /** The signals a parent submits to a child. */
 export type SignalKind = 'session' | 'yield' | 'resourceAvail' | 'heartbeat';
@@ -40,6 +43,7 @@ export type ChildEvent =
   | { type: 'resourceAvailSigh' }
   | { type: 'resourceRequest' }
   | { type: 'announce' }
+  | { type: 'closeEnvSession' }
   | { type: 'exit' }
   | { type: 'sessionAfterClose' }
   | { type: 'upgradeAfterClose' }
@@ -74,9 +78,10 @@ const childSetup = setup({
     events: {} as ChildEvent,
   },
   guards: {
-    envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'retry',
+    envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'static' || context.env === 'retry',
     envFromChild: ({ context }) => context.env === 'child',
-    envNeverComplete: ({ context }) => context.env === 'denied' || context.env === 'exhausted',
+    envNeverComplete: ({ context }) =>
+      context.env === 'denied' || context.env === 'exhausted' || context.env === 'unrouted',
     processStarts: ({ context }) => context.process === 'ok',
   },
   actions: {
@@ -279,6 +284,8 @@ export const childMachine = childSetup.createMachine({
       type: 'parallel',
       on: {
         announce: { actions: quiet },
+        /* The environment sessions' IDs are refused by `close`, which still reports done. */
+        closeEnvSession: { actions: { type: 'expect', params: { result: { kind: 'close', result: 'done' } } } },
         ...endOfLife,
       },
       states: { heartbeat, yield: yieldProtocol, resources, exit },

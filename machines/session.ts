@@ -45,8 +45,11 @@ export type SessionEvent =
   | { type: 'session'; service: 'parent'; answer: UpstreamAnswer }
   | { type: 'session'; service: 'child' }
   | { type: 'sessionRefused'; reason: Refusal }
+  | { type: 'sessionConflict' }
+  | { type: 'sessionSigh' }
   | { type: 'sessionCap' }
   | { type: 'upgrade'; funded: boolean }
+  | { type: 'upgradeRefusedUpstream'; answer: 'outOfRam' | 'outOfCaps' }
   | { type: 'close' }
   /* the serving child */
   | { type: 'deliverSessionCap' }
@@ -79,9 +82,13 @@ export type Pending =
 export interface SessionContext {
   service: ServiceKind | null;
   client: ClientStatus;
+  /** Whether the client installed a session signal handler (`session_sigh`). */
+  sigh: boolean;
   pending: Pending;
   /** What the last call must return; not part of the state's identity. */
   result: CallResult;
+  /** Whether the last call must submit a session signal to the client; not part of the state's identity. */
+  signal: boolean;
 }
 
 const none: CallResult = { kind: 'none' };
@@ -91,6 +98,18 @@ const upgradeDone: CallResult = { kind: 'upgrade', result: 'done' };
 const upgradePending: CallResult = { kind: 'upgrade', result: 'pending' };
 const closeDone: CallResult = { kind: 'close', result: 'done' };
 const closePending: CallResult = { kind: 'close', result: 'pending' };
+
+/** Whether the client child still exists. */
+function clientAlive(client: ClientStatus): boolean {
+  switch (client) {
+    case 'present':
+    case 'idDiscarded':
+      return true;
+    case 'vanished':
+    case 'destroyedAfterClose':
+      return false;
+  }
+}
 
 function failure(error: CallError): CallResult {
   return { kind: 'error', error };
@@ -160,6 +179,8 @@ const sessionSetup = setup({
     clientPresent: ({ context }) => context.client === 'present',
     clientDiscardedId: ({ context }) => context.client === 'idDiscarded',
     clientGone: ({ context }) => context.client !== 'present' && context.client !== 'idDiscarded',
+    clientAlive: ({ context }) => clientAlive(context.client),
+    parentService: ({ context }) => context.service === 'parent',
     carryingOut: ({ context }) => context.pending !== 'none',
     pending: ({ context }, params: { is: Pending }) => context.pending === params.is,
     answeredSynchronously: ({ event }) => event.type === 'session' && event.service !== 'child',
@@ -176,7 +197,26 @@ const sessionSetup = setup({
       context.service === 'child' && event.type === 'sessionResponse' && event.response === params.response,
   },
   actions: {
-    expect: assign((_, params: { result: CallResult }) => ({ result: params.result })),
+    expect: assign((_, params: { result: CallResult }) => ({ result: params.result, signal: false })),
+    /*
+     * `session_ready`: a signal if the client has a handler and asked to be
+     * notified (async services). A client destroyed after letting go of the
+     * ID keeps its callbacks in the seed, where they dangle; here the dead
+     * child's handler is gone with it, so nothing is signalled.
+     */
+    notifyReady: assign(({ context }) => ({
+      signal: context.sigh && context.service === 'child' && clientAlive(context.client),
+    })),
+    /* `session_closed`: a signal if the (living) client has a handler */
+    notifyClosed: assign(({ context }) => ({ signal: context.sigh && clientAlive(context.client) })),
+    /* `session_sigh` */
+    installSigh: assign({ sigh: true, signal: false, result: none }),
+    /* `session_sigh` in AVAILABLE or a failed phase: the answer of an async request, still in the client's ID space, is signalled */
+    installSighSignallingAnswer: assign(({ context }) => ({
+      sigh: true,
+      signal: context.service === 'child' && context.client === 'present',
+      result: none,
+    })),
     carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),
     discardClientId: assign({ client: 'idDiscarded' as ClientStatus }),
     clientVanishes: assign({ client: 'vanished' as ClientStatus }),
@@ -187,12 +227,13 @@ const sessionSetup = setup({
         service: event.service,
         pending: pendingFor(event.answer),
         result: event.answer === 'ok' ? capValid : errorFor(event.answer),
+        signal: false,
       };
     }),
-    requestQueued: assign({ service: 'child' as ServiceKind, result: capInvalid }),
+    requestQueued: assign({ service: 'child' as ServiceKind, result: capInvalid, signal: false }),
     refused: assign(({ event }) => {
       if (event.type !== 'sessionRefused') return {};
-      return { result: failure(refusalError(event.reason)) };
+      return { result: failure(refusalError(event.reason)), signal: false };
     }),
   },
 });
@@ -200,10 +241,11 @@ const sessionSetup = setup({
 export const sessionMachine = sessionSetup.createMachine({
   id: 'session',
   initial: 'idle',
-  context: { service: null, client: 'present', pending: 'none', result: none },
+  context: { service: null, client: 'present', sigh: false, pending: 'none', result: none, signal: false },
   states: {
     idle: {
       on: {
+        sessionSigh: { actions: 'installSigh' },
         session: [
           {
             guard: 'answeredSynchronously',
@@ -255,10 +297,14 @@ export const sessionMachine = sessionSetup.createMachine({
           },
         ],
         deliverSessionCap: [
-          { guard: 'clientPresent', target: 'AVAILABLE', actions: { type: 'expect', params: { result: none } } },
+          {
+            guard: 'clientPresent',
+            target: 'AVAILABLE',
+            actions: [{ type: 'expect', params: { result: none } }, 'notifyReady'],
+          },
           { target: 'CLOSE_REQUESTED', actions: { type: 'expect', params: { result: none } } },
         ],
-        ...serverAnswers().on,
+        ...everyPhase().on,
         destroyClient: [
           {
             guard: 'clientPresent',
@@ -295,7 +341,7 @@ export const sessionMachine = sessionSetup.createMachine({
           actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
         },
         deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
-        ...serverAnswers().on,
+        ...everyPhase({ answerPending: true }).on,
         destroyClient: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
@@ -330,6 +376,15 @@ export const sessionMachine = sessionSetup.createMachine({
             actions: { type: 'expect', params: { result: failure('outOfRam') } },
           },
         ],
+        /* Upstream running out of quota for an upgrade is only warned about: the upgrade is done. */
+        upgradeRefusedUpstream: {
+          guard: and(['clientPresent', 'parentService']),
+          target: 'UPGRADE_REQUESTED',
+          actions: [
+            { type: 'carryOut', params: { pending: 'upgraded' } },
+            { type: 'expect', params: { result: upgradeDone } },
+          ],
+        },
         close: [
           {
             guard: and(['clientPresent', 'synchronous']),
@@ -349,7 +404,7 @@ export const sessionMachine = sessionSetup.createMachine({
           guard: 'childService',
           actions: { type: 'expect', params: { result: none } },
         },
-        ...serverAnswers().on,
+        ...everyPhase().on,
         destroyClient: [
           {
             guard: and(['clientPresent', 'synchronous']),
@@ -393,7 +448,7 @@ export const sessionMachine = sessionSetup.createMachine({
           actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
         },
         deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
-        ...serverAnswers('CAP_HANDED_OUT').on,
+        ...everyPhase({ okTarget: 'CAP_HANDED_OUT' }).on,
         destroyClient: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
@@ -423,7 +478,7 @@ export const sessionMachine = sessionSetup.createMachine({
           actions: { type: 'expect', params: { result: closeDone } },
         },
         deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
-        ...serverAnswers().on,
+        ...everyPhase({ idHeld: false }).on,
         /* The session left the client's ID space with its close: destruction does not reach it. */
         destroyClient: {
           guard: 'clientDiscardedId',
@@ -492,7 +547,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         guard: 'childService',
         actions: { type: 'expect', params: { result: none } },
       },
-      ...serverAnswers().on,
+      ...everyPhase({ answerPending: true }).on,
       destroyClient: [
         {
           guard: 'clientPresent',
@@ -514,29 +569,68 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
 }
 
 /**
- * A serving child's `session_response` in a phase where it is heard: the
- * seed sets the failure phases from any phase and closes from any phase;
- * `ok` ends an upgrade (`okTarget`) and is otherwise ignored.
+ * What every phase of a requested session hears. A serving child's
+ * `session_response`: the seed sets the failure phases from any phase and
+ * closes from any phase; `ok` ends an upgrade (`okTarget`) and is otherwise
+ * ignored. And a second request of the client with the ID it holds, which
+ * conflicts and changes nothing.
  */
-function serverAnswers(okTarget?: 'CAP_HANDED_OUT') {
+function everyPhase(phase: PhaseTraits = {}) {
+  const { okTarget, answerPending = false, idHeld = true } = phase;
   const heard = { type: 'expect', params: { result: none } } as const;
+  const conflict = {
+    sessionConflict: {
+      guard: 'clientPresent',
+      actions: { type: 'expect', params: { result: failure('denied') } },
+    },
+  } as const;
   return sessionSetup.createStateConfig({
     on: {
+      ...(idHeld ? conflict : {}),
+      /* The client installs its handler; in AVAILABLE and the failed phases an async answer is signalled. */
+      sessionSigh: {
+        guard: 'clientAlive',
+        actions: answerPending ? 'installSighSignallingAnswer' : 'installSigh',
+      },
       sessionResponse: [
-        { guard: { type: 'serverSays', params: { response: 'closed' } }, target: 'CLOSED', actions: heard },
-        { guard: { type: 'serverSays', params: { response: 'denied' } }, target: 'SERVICE_DENIED', actions: heard },
+        {
+          guard: { type: 'serverSays', params: { response: 'closed' } },
+          target: 'CLOSED',
+          actions: [heard, 'notifyClosed'],
+        },
+        {
+          guard: { type: 'serverSays', params: { response: 'denied' } },
+          target: 'SERVICE_DENIED',
+          actions: [heard, 'notifyReady'],
+        },
         {
           guard: { type: 'serverSays', params: { response: 'insufficientRam' } },
           target: 'INSUFFICIENT_RAM_QUOTA',
-          actions: heard,
+          actions: [heard, 'notifyReady'],
         },
         {
           guard: { type: 'serverSays', params: { response: 'insufficientCaps' } },
           target: 'INSUFFICIENT_CAP_QUOTA',
-          actions: heard,
+          actions: [heard, 'notifyReady'],
         },
-        { guard: { type: 'serverSays', params: { response: 'ok' } }, target: okTarget, actions: heard },
+        okTarget
+          ? {
+              guard: { type: 'serverSays', params: { response: 'ok' } },
+              target: okTarget,
+              actions: [heard, 'notifyReady'],
+            }
+          : { guard: { type: 'serverSays', params: { response: 'ok' } }, actions: heard },
       ],
     },
   });
+}
+
+/** What sets a phase apart in what it hears. */
+interface PhaseTraits {
+  /** Where the server's `ok` leads; ignored when absent. */
+  readonly okTarget?: 'CAP_HANDED_OUT';
+  /** Whether an async answer waits to be signalled when the client installs its handler. */
+  readonly answerPending?: boolean;
+  /** Whether the client can still hold the session's ID in this phase, so that a second request conflicts. */
+  readonly idHeld?: boolean;
 }

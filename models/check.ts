@@ -1,0 +1,170 @@
+/**
+ * `check`: every generated path of every statechart, replayed on an
+ * implementation under test, with coverage of the machines' states and
+ * transitions and a count of invariant checks.
+ *
+ * Silent: progress is reported through a callback, the verdict as data.
+ */
+import { createActor, type EventObject } from 'xstate';
+
+import type { ImplementationUnderTest } from '../impl/contract.ts';
+import type { Binding } from './binding.ts';
+import { MACHINE_NAMES, withBinding, type MachineName } from './registry.ts';
+import { generatePaths, type ModelPath } from './paths.ts';
+import { replayPath, type FailureKind, type PathResult, type StepRecord } from './replay.ts';
+import { Coverage, type CoverageSummary } from './transitions.ts';
+
+export interface CheckOptions {
+  readonly implementation: ImplementationUnderTest;
+  /** Machines to check; all when empty. */
+  readonly machines?: readonly MachineName[];
+  /** Replay only this path (`machine#n`). */
+  readonly pathId?: string;
+  /** How to replay one path on the command line, given its id. */
+  readonly replayCommand?: (pathId: string) => string;
+  readonly onProgress?: (progress: CheckProgress) => void;
+}
+
+export type CheckProgress =
+  | { readonly kind: 'machine'; readonly machine: string; readonly paths: number }
+  | { readonly kind: 'path'; readonly machine: string; readonly done: number; readonly total: number; readonly ok: boolean };
+
+export interface FailureReport {
+  readonly path: string;
+  readonly machine: string;
+  readonly title: string;
+  readonly kind: FailureKind;
+  readonly step: number;
+  readonly reason: string;
+  readonly invariant: string | null;
+  readonly details: readonly string[];
+  readonly trace: readonly StepRecord[];
+  readonly replay: string;
+}
+
+export interface MachineReport {
+  readonly name: string;
+  readonly paths: number;
+  readonly passed: number;
+  readonly steps: number;
+  readonly abstractStates: number;
+  readonly coverage: CoverageSummary;
+  readonly results: readonly { readonly path: string; readonly title: string; readonly ok: boolean; readonly ms: number }[];
+}
+
+/** The summary `--json` prints, field for field. */
+export interface CheckSummary {
+  readonly ok: boolean;
+  readonly paths: number;
+  readonly steps: number;
+  readonly states: { readonly covered: number; readonly total: number };
+  readonly transitions: { readonly covered: number; readonly total: number };
+  readonly invariantChecks: number;
+  readonly failures: readonly FailureReport[];
+}
+
+/** The summary and what reports show beyond it. */
+export interface CheckReport extends CheckSummary {
+  readonly implementation: string;
+  readonly machines: readonly MachineReport[];
+  readonly ms: number;
+}
+
+/** Runs the check; never throws for a faulty implementation, only for misuse of its options. */
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+  const started = performance.now();
+  const names = chosen(options.machines);
+  const replayCommand = options.replayCommand ?? ((pathId: string) => `child-spec check --path ${pathId}`);
+  const machines: MachineReport[] = [];
+  const failures: FailureReport[] = [];
+  let invariantChecks = 0;
+
+  for (const name of names) {
+    const report = await withBinding(name, (binding) =>
+      checkMachine(binding, options, (result) => {
+        invariantChecks += result.invariantChecks;
+        if (result.failure) failures.push(failureReport(result, replayCommand(result.path.id)));
+      }),
+    );
+    machines.push(report);
+  }
+
+  const sum = (pick: (report: MachineReport) => number): number => machines.reduce((total, report) => total + pick(report), 0);
+  const paths = sum((report) => report.paths);
+  return {
+    ok: failures.length === 0 && paths > 0,
+    paths,
+    steps: sum((report) => report.steps),
+    states: { covered: sum((report) => report.coverage.states.covered), total: sum((report) => report.coverage.states.total) },
+    transitions: {
+      covered: sum((report) => report.coverage.transitions.covered),
+      total: sum((report) => report.coverage.transitions.total),
+    },
+    invariantChecks,
+    failures,
+    implementation: options.implementation.name,
+    machines,
+    ms: performance.now() - started,
+  };
+}
+
+async function checkMachine<TEvent extends EventObject>(
+  binding: Binding<TEvent>,
+  options: CheckOptions,
+  onResult: (result: PathResult) => void,
+): Promise<MachineReport> {
+  const generated = generatePaths(binding);
+  const selected = options.pathId ? generated.paths.filter((path) => path.id === options.pathId) : generated.paths;
+  options.onProgress?.({ kind: 'machine', machine: binding.name, paths: selected.length });
+
+  const coverage = new Coverage(generated.shape);
+  coverage.recordInitial(createActor(binding.machine).getSnapshot());
+  const results: MachineReport['results'][number][] = [];
+  let passed = 0;
+  let steps = 0;
+  for (const path of selected) {
+    const result = await replayPath(binding, generated.shape, path, options.implementation);
+    for (const step of result.machineSteps) coverage.record(step);
+    steps += result.steps.length;
+    if (result.ok) passed += 1;
+    results.push({ path: path.id, title: path.title, ok: result.ok, ms: result.ms });
+    onResult(result);
+    options.onProgress?.({ kind: 'path', machine: binding.name, done: results.length, total: selected.length, ok: result.ok });
+  }
+
+  return {
+    name: binding.name,
+    paths: selected.length,
+    passed,
+    steps,
+    abstractStates: generated.abstractStates,
+    coverage: coverage.summary(),
+    results,
+  };
+}
+
+function failureReport(result: PathResult, replay: string): FailureReport {
+  const failure = result.failure;
+  if (!failure) throw new Error('failureReport needs a failed path');
+  return {
+    path: result.path.id,
+    machine: result.path.machine,
+    title: result.path.title,
+    kind: failure.kind,
+    step: failure.step,
+    reason: failure.reason,
+    invariant: failure.invariant,
+    details: failure.details,
+    trace: result.steps,
+    replay,
+  };
+}
+
+/** The paths of the named machines, without running them. */
+export function listPaths(machines?: readonly MachineName[]): ModelPath<EventObject>[] {
+  return chosen(machines).flatMap((name) => withBinding(name, (binding) => [...generatePaths(binding).paths]));
+}
+
+function chosen(machines: readonly MachineName[] | undefined): readonly MachineName[] {
+  return machines && machines.length > 0 ? machines : MACHINE_NAMES;
+}

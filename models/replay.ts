@@ -1,0 +1,177 @@
+/**
+ * Replays one generated path on a fresh system of an implementation under
+ * test, checking after every step the machine's state and expected result
+ * against the observation, and every quota invariant.
+ *
+ * Nothing an implementation does escapes as an exception: a crash, a
+ * refusal to build the system, or a reply the binding cannot use is a
+ * failed path with its reason.
+ */
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
+
+import type { CallResult, ImplementationUnderTest, Observation, Operation, SystemUnderTest } from '../impl/contract.ts';
+import { Ledger, type InvariantId, type Violation } from '../invariants/index.ts';
+import { formatViolation } from '../invariants/index.ts';
+import { formatEvent, formatResult, type Binding } from './binding.ts';
+import type { ModelPath } from './paths.ts';
+import { takeStep, type MachineShape, type MachineStep } from './transitions.ts';
+
+/** One step of a path as it ran: what was sent, expected and seen. */
+export interface StepRecord {
+  readonly index: number;
+  readonly event: string;
+  readonly operations: readonly string[];
+  readonly expectedState: string;
+  readonly expectedResult: string;
+  readonly result: string;
+  readonly observed: string;
+}
+
+export type FailureKind = 'state' | 'result' | 'invariant' | 'implementation';
+
+export interface PathFailure {
+  readonly kind: FailureKind;
+  /** 1-based step the failure showed in; 0 while building the system. */
+  readonly step: number;
+  /** One line: what was wrong. */
+  readonly reason: string;
+  readonly invariant: InvariantId | null;
+  /** Further lines: every mismatch of the step, or the violation in full. */
+  readonly details: readonly string[];
+}
+
+export interface PathResult {
+  readonly path: ModelPath<EventObject>;
+  readonly ok: boolean;
+  readonly steps: readonly StepRecord[];
+  readonly invariantChecks: number;
+  readonly failure: PathFailure | null;
+  /** The machine steps taken, for coverage. */
+  readonly machineSteps: readonly MachineStep<AnyMachineSnapshot>[];
+  readonly ms: number;
+}
+
+/** Shows an operation as the call it is: `session(client, 10, "Child", "ram_quota=...")`. */
+export function formatOperation(operation: Operation): string {
+  const { op, ...rest } = operation;
+  const values = Object.values(rest).map((value) => (typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value)));
+  return `${op}(${values.join(', ')})`;
+}
+
+function stateName(snapshot: AnyMachineSnapshot): string {
+  return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Replays `path` of `binding` on a fresh system built by `implementation`. */
+export async function replayPath<TEvent extends EventObject>(
+  binding: Binding<TEvent>,
+  shape: MachineShape,
+  path: ModelPath<TEvent>,
+  implementation: ImplementationUnderTest,
+): Promise<PathResult> {
+  const started = performance.now();
+  const steps: StepRecord[] = [];
+  const machineSteps: MachineStep<AnyMachineSnapshot>[] = [];
+  let ledger: Ledger | null = null;
+  const finish = (failure: PathFailure | null): PathResult => ({
+    path,
+    ok: failure === null,
+    steps,
+    invariantChecks: ledger?.checkCount() ?? 0,
+    failure,
+    machineSteps,
+    ms: performance.now() - started,
+  });
+  const implementationFailure = (step: number, reason: string): PathResult =>
+    finish({ kind: 'implementation', step, reason, invariant: null, details: [] });
+
+  /* build the system the path runs on */
+  const description = binding.describe(path.events);
+  let system: SystemUnderTest;
+  try {
+    system = await implementation.create(description);
+  } catch (error) {
+    return implementationFailure(0, `building the system failed: ${messageOf(error)}`);
+  }
+
+  try {
+    let before: Observation;
+    try {
+      before = await system.observe();
+    } catch (error) {
+      return implementationFailure(0, `observing the new system failed: ${messageOf(error)}`);
+    }
+    ledger = new Ledger(description, before);
+    const initial = ledger.initialViolations();
+    if (initial.length > 0) return finish(invariantFailure(0, initial));
+
+    const run = binding.start();
+    let snapshot: AnyMachineSnapshot | undefined;
+    for (const [offset, event] of path.events.entries()) {
+      const index = offset + 1;
+      const machine = takeStep(binding.machine, shape, snapshot, event);
+      machineSteps.push(machine);
+      snapshot = machine.snapshot;
+
+      /* the operations the event stands for */
+      const resolution = run.resolve(event, before);
+      if (!resolution.ok) {
+        return finish({ kind: 'state', step: index, reason: resolution.reason, invariant: null, details: [] });
+      }
+
+      /* carry them out */
+      let result: CallResult = { kind: 'none' };
+      for (const operation of resolution.operations) {
+        try {
+          result = await system.apply(operation);
+        } catch (error) {
+          return implementationFailure(index, `${formatOperation(operation)} failed: ${messageOf(error)}`);
+        }
+      }
+      let after: Observation;
+      try {
+        after = await system.observe();
+      } catch (error) {
+        return implementationFailure(index, `observing after ${formatEvent(event)} failed: ${messageOf(error)}`);
+      }
+
+      /* compare with the machine, then the invariants */
+      const mismatches = run.check({ event, before, after, machine, result });
+      const violations = ledger.observe(after, `${index}: ${formatEvent(event)}`);
+      steps.push({
+        index,
+        event: formatEvent(event),
+        operations: resolution.operations.map(formatOperation),
+        expectedState: stateName(machine.snapshot),
+        expectedResult: formatResult(machine.snapshot.context.result),
+        result: formatResult(result),
+        observed: run.describeObservation(after),
+      });
+      const first = mismatches[0];
+      if (first !== undefined) {
+        const kind: FailureKind = first.startsWith('the call returned') ? 'result' : 'state';
+        return finish({ kind, step: index, reason: first, invariant: null, details: mismatches.slice(1) });
+      }
+      if (violations.length > 0) return finish(invariantFailure(index, violations));
+      before = after;
+    }
+    return finish(null);
+  } finally {
+    await system.dispose().catch(() => undefined);
+  }
+}
+
+function invariantFailure(step: number, violations: readonly Violation[]): PathFailure {
+  const [first] = violations;
+  return {
+    kind: 'invariant',
+    step,
+    reason: first ? `invariant ${first.invariant} broken: ${first.message}` : 'an invariant is broken',
+    invariant: first?.invariant ?? null,
+    details: violations.flatMap((violation) => formatViolation(violation).split('\n')),
+  };
+}

@@ -1,0 +1,319 @@
+/**
+ * Binds the session statechart to an implementation.
+ *
+ * One client (`client`) asks for one session with client ID 10 at a local
+ * service (`Local`), a parent service (`Upstream`), or a service of a second
+ * child (`server`, service `Child`). The machine's state is checked against
+ * the phase, IDs and callbacks of that session; the phases the
+ * implementation went through within a call against the states the machine
+ * entered; the call's result against the one the machine expects.
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+
+import {
+  pdAccount,
+  PHASES,
+  REFERENCE_ACCOUNT,
+  SESSION_ARGS_MAX,
+  UPSTREAM_ACCOUNT,
+  type Observation,
+  type Operation,
+  type Phase,
+  type SessionView,
+  type SystemDescription,
+} from '../impl/contract.ts';
+import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } from '../machines/session.ts';
+import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
+import { formatResult, sameResult } from './binding.ts';
+
+const CLIENT = 'client';
+const SERVER = 'server';
+const SESSION_ID = 10;
+const SESSION_COST = 1024;
+const CLIENT_QUOTA = { ram: 100_000, caps: 50 };
+
+/** The request every path makes, and an upgrade the client can pay for. */
+const REQUEST_ARGS = 'ram_quota=8192, cap_quota=4, label="session"';
+const UPGRADE_ARGS = 'ram_quota=4096, cap_quota=2';
+const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
+
+const SERVICE_NAMES = { local: 'Local', parent: 'Upstream', child: 'Child' } as const;
+const EXPECTED_LABEL = `${CLIENT} -> session`;
+
+const ENV_ROUTES = (['PD', 'CPU', 'LOG', 'ROM'] as const).map((name) => ({
+  service: name,
+  to: { kind: 'local' as const, name },
+}));
+
+export const SESSION_SYSTEM: SystemDescription = {
+  sessionCost: SESSION_COST,
+  reference: { ram: 10_000_000, caps: 10_000 },
+  upstream: { ram: 10_000_000, caps: 10_000 },
+  services: [
+    ...ENV_ROUTES.map((route) => ({ name: route.service, kind: 'local' as const })),
+    { name: 'Local', kind: 'local' },
+    { name: 'Upstream', kind: 'parent' },
+  ],
+  children: [
+    { name: SERVER, quota: { ram: 200_000, caps: 100 }, routes: ENV_ROUTES, dynamic: false },
+    {
+      name: CLIENT,
+      quota: CLIENT_QUOTA,
+      dynamic: false,
+      setArgs: { verbose: 'yes' },
+      routes: [
+        { service: 'Local', to: { kind: 'local', name: 'Local' } },
+        { service: 'Upstream', to: { kind: 'parent', name: 'Upstream' } },
+        { service: 'Child', to: { kind: 'child', server: SERVER, name: 'Child' } },
+        ...ENV_ROUTES,
+      ],
+    },
+  ],
+};
+
+const ANSWERS = ['ok', 'denied', 'insufficientRam', 'insufficientCaps'] as const;
+const REFUSALS: readonly Refusal[] = ['belowSessionCost', 'routeDenied', 'invalidArgs', 'outOfRam', 'outOfCaps'];
+
+const EVENTS: readonly SessionEvent[] = [
+  ...ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
+  ...[...ANSWERS, 'outOfRam' as const, 'outOfCaps' as const].map(
+    (answer): SessionEvent => ({ type: 'session', service: 'parent', answer }),
+  ),
+  { type: 'session', service: 'child' },
+  ...REFUSALS.map((reason): SessionEvent => ({ type: 'sessionRefused', reason })),
+  { type: 'sessionConflict' },
+  { type: 'sessionSigh' },
+  { type: 'sessionCap' },
+  { type: 'upgrade', funded: true },
+  { type: 'upgrade', funded: false },
+  { type: 'upgradeRefusedUpstream', answer: 'outOfRam' },
+  { type: 'upgradeRefusedUpstream', answer: 'outOfCaps' },
+  { type: 'close' },
+  { type: 'deliverSessionCap' },
+  ...(['ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'] as const).map(
+    (response): SessionEvent => ({ type: 'sessionResponse', response }),
+  ),
+  { type: 'destroyClient' },
+  { type: 'destroyServer' },
+];
+
+function contextOf(snapshot: AnyMachineSnapshot): SessionContext {
+  const context: SessionContext = snapshot.context;
+  return context;
+}
+
+export const sessionBinding: Binding<SessionEvent> = {
+  name: 'session',
+  machine: sessionMachine,
+  events: EVENTS,
+  cover: 'edges',
+  stateKey(snapshot) {
+    const { service, client, sigh, pending } = contextOf(snapshot);
+    return JSON.stringify([snapshot.value, service, client, sigh, pending]);
+  },
+  describe() {
+    return SESSION_SYSTEM;
+  },
+  start() {
+    return new SessionRun();
+  },
+};
+
+/** The request a refusal stands for. */
+function refusedRequest(reason: Refusal): Operation {
+  const request = (service: string, args: string): Operation => ({
+    op: 'session',
+    child: CLIENT,
+    id: SESSION_ID,
+    service,
+    args,
+  });
+  switch (reason) {
+    case 'belowSessionCost':
+      return request('Child', `ram_quota=${SESSION_COST / 2}, cap_quota=4`);
+    case 'routeDenied':
+      return request('Nowhere', REQUEST_ARGS);
+    case 'invalidArgs':
+      return request('Child', `${REQUEST_ARGS}, label="${'x'.repeat(SESSION_ARGS_MAX)}"`);
+    case 'outOfRam':
+      return request('Child', `ram_quota=${CLIENT_QUOTA.ram * 2}, cap_quota=4`);
+    case 'outOfCaps':
+      return request('Child', `ram_quota=8192, cap_quota=${CLIENT_QUOTA.caps * 2}`);
+  }
+}
+
+class SessionRun implements BindingRun<SessionEvent> {
+  /** The key of the session state the path follows, once it exists. */
+  private key: string | null = null;
+  private historyLength = 0;
+
+  resolve(event: SessionEvent, observation: Observation): Resolution {
+    const call = (operation: Operation): Resolution => ({ ok: true, operations: [operation] });
+    switch (event.type) {
+      case 'session': {
+        const request: Operation = {
+          op: 'session',
+          child: CLIENT,
+          id: SESSION_ID,
+          service: SERVICE_NAMES[event.service],
+          args: REQUEST_ARGS,
+        };
+        if (event.service === 'child') return call(request);
+        const answers: Operation = { op: 'setAnswers', service: SERVICE_NAMES[event.service], answers: [event.answer] };
+        return { ok: true, operations: [answers, request] };
+      }
+      case 'sessionRefused':
+        return call(refusedRequest(event.reason));
+      case 'sessionConflict':
+        return call({ op: 'session', child: CLIENT, id: SESSION_ID, service: 'Child', args: REQUEST_ARGS });
+      case 'sessionSigh':
+        return call({ op: 'sessionSigh', child: CLIENT, valid: true });
+      case 'upgradeRefusedUpstream':
+        return {
+          ok: true,
+          operations: [
+            { op: 'setAnswers', service: SERVICE_NAMES.parent, answers: [event.answer] },
+            { op: 'upgrade', child: CLIENT, id: SESSION_ID, args: UPGRADE_ARGS },
+          ],
+        };
+      case 'sessionCap':
+        return call({ op: 'sessionCap', child: CLIENT, id: SESSION_ID });
+      case 'upgrade':
+        return call({
+          op: 'upgrade',
+          child: CLIENT,
+          id: SESSION_ID,
+          args: event.funded ? UPGRADE_ARGS : UNFUNDED_UPGRADE_ARGS,
+        });
+      case 'close':
+        return call({ op: 'close', child: CLIENT, id: SESSION_ID });
+      case 'deliverSessionCap':
+      case 'sessionResponse': {
+        const session = this.session(observation);
+        if (!session || session.serverId === null) {
+          return { ok: false, reason: `the session has no server-side ID at ${SERVER} to answer` };
+        }
+        return event.type === 'deliverSessionCap'
+          ? call({ op: 'deliverSessionCap', child: SERVER, id: session.serverId })
+          : call({ op: 'sessionResponse', child: SERVER, id: session.serverId, response: event.response });
+      }
+      case 'destroyClient':
+        return call({ op: 'destroyChild', child: CLIENT });
+      case 'destroyServer':
+        return call({ op: 'destroyChild', child: SERVER });
+    }
+  }
+
+  check({ event, before, after, machine, result }: StepCheck<SessionEvent>): readonly string[] {
+    const problems: string[] = [];
+    const context = contextOf(machine.snapshot);
+
+    /* the call's result */
+    if (!sameResult(result, context.result)) {
+      problems.push(`the call returned ${formatResult(result)}, the machine expects ${formatResult(context.result)}`);
+    }
+
+    /* which session the path follows: the one the client's request created, if any */
+    if (this.key === null && (event.type === 'session' || event.type === 'sessionRefused')) {
+      this.key = Object.keys(after.history).find((key) => !(key in before.history)) ?? null;
+    }
+
+    /* the phases gone through within the call */
+    const expectedPhases = machine.entered.map(phaseOfNode).filter((phase) => phase !== null);
+    const history = this.key === null ? [] : (after.history[this.key] ?? []);
+    const newPhases = collapse(history.slice(this.historyLength));
+    this.historyLength = history.length;
+    if (newPhases.join(' ') !== collapse(expectedPhases).join(' ')) {
+      problems.push(
+        `the session went through [${newPhases.join(', ')}], the machine through [${expectedPhases.join(', ')}]`,
+      );
+    }
+
+    /* the session signals the call submitted to the client */
+    const signals = (observation: Observation): number => observation.children[CLIENT]?.signals.session ?? 0;
+    const submitted = signals(after) - signals(before);
+    const expectedSignals = context.signal ? 1 : 0;
+    if (submitted !== expectedSignals) {
+      problems.push(`${submitted} session signal(s) were submitted to the client, the machine expects ${expectedSignals}`);
+    }
+
+    /* what the policy made of a new request: the prefixed label and its own arguments */
+    const created = this.session(after);
+    if (created && event.type === 'session') problems.push(...checkPolicy(created));
+
+    /* the state the machine rests in */
+    problems.push(...this.checkState(machine.snapshot, after));
+    return problems;
+  }
+
+  private checkState(snapshot: AnyMachineSnapshot, observation: Observation): string[] {
+    const context = contextOf(snapshot);
+    const session = this.session(observation);
+    const state = String(snapshot.value);
+
+    if (state === 'idle') {
+      const stray = observation.sessions.find((view) => view.client === CLIENT && view.env === null);
+      return stray ? [`no session was expected, but ${stray.key} exists in ${stray.phase}`] : [];
+    }
+    if (state === 'destroyed') {
+      return session ? [`the session was expected to be destroyed, but is in ${session.phase}`] : [];
+    }
+    if (!session) return [`the session was expected in ${state}, but it does not exist`];
+
+    const problems: string[] = [];
+    if (session.phase !== state) problems.push(`the session is in ${session.phase}, the machine in ${state}`);
+    const expectedId = context.client === 'present' ? SESSION_ID : null;
+    if (session.clientId !== expectedId) {
+      problems.push(`the session's client ID is ${session.clientId}, expected ${expectedId} (client ${context.client})`);
+    }
+    const expectedCallbacks = context.client !== 'vanished';
+    if (session.callbacks !== expectedCallbacks) {
+      problems.push(`the session's callbacks are ${session.callbacks ? 'set' : 'cleared'}, expected ${expectedCallbacks ? 'set' : 'cleared'}`);
+    }
+    if (context.service !== null && session.serviceKind !== context.service) {
+      problems.push(`the session is served by a ${session.serviceKind} service, expected ${context.service}`);
+    }
+    return problems;
+  }
+
+  private session(observation: Observation): SessionView | undefined {
+    return this.key === null ? undefined : observation.sessions.find((view) => view.key === this.key);
+  }
+
+  describeObservation(observation: Observation): string {
+    const session = this.session(observation);
+    const shown = session
+      ? `${session.key} ${session.phase} client-id=${session.clientId ?? '-'} server-id=${session.serverId ?? '-'} donated=${session.donated.ram}/${session.donated.caps}`
+      : 'no session';
+    const balance = (name: string): string => {
+      const account = observation.accounts[name];
+      return account ? `${name}=${account.ram}/${account.caps}` : `${name}=?`;
+    };
+    const accounts = [REFERENCE_ACCOUNT, UPSTREAM_ACCOUNT, pdAccount(CLIENT), pdAccount(SERVER)].map(balance);
+    return `${shown}; ${accounts.join(' ')}`;
+  }
+}
+
+/** The label the policy prefixes with the client's name, and the argument it sets. */
+function checkPolicy(session: SessionView): string[] {
+  const problems: string[] = [];
+  if (session.label !== EXPECTED_LABEL) {
+    problems.push(`the session's label is "${session.label}", expected "${EXPECTED_LABEL}"`);
+  }
+  if (!/(^|,\s*)verbose="?yes"?(\s*,|$)/.test(session.args)) {
+    problems.push(`the session's args "${session.args}" lack the policy's verbose=yes`);
+  }
+  return problems;
+}
+
+/** The phase a state node of the session machine stands for; null for `idle`. */
+function phaseOfNode(id: string): Phase | 'DESTROYED' | null {
+  const name = id.slice(id.lastIndexOf('.') + 1);
+  if (name === 'destroyed') return 'DESTROYED';
+  return PHASES.find((phase) => phase === name) ?? null;
+}
+
+/** Drops immediate repetitions: setting a phase the session already has is no change. */
+function collapse<T>(items: readonly T[]): T[] {
+  return items.filter((item, index) => index === 0 || items[index - 1] !== item);
+}
