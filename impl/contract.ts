@@ -198,7 +198,7 @@ export type Operation =
   | { readonly op: 'startChild'; readonly child: string }
   /** `close_all_sessions` alone: the child object stays, with its PD closed. */
   | { readonly op: 'closeAllSessions'; readonly child: string }
-  /** Destruction: `close_all_sessions` (unless done already), then the child is gone. */
+  /** Destruction, as `~Child`: `close_all_sessions` (again, if it ran before), then the child is gone. */
   | { readonly op: 'destroyChild'; readonly child: string }
   /* the environment: queue the answers of a local or parent service's next requests */
   | { readonly op: 'setAnswers'; readonly service: string; readonly answers: readonly UpstreamAnswer[] };

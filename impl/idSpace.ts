@@ -1,0 +1,54 @@
+/**
+ * An ID space (`Id_space`): numbered elements, unique per space. The parent
+ * keeps one per child for the sessions it requested (client IDs, chosen by
+ * the child), one per child for the sessions it serves (server IDs, chosen
+ * by the parent), and one for its own sessions upstream.
+ */
+export class IdSpace<T> {
+  private readonly elements = new Map<number, T>();
+  private lastAllocated = 0;
+
+  /** Adds `element` under `id`; false if the ID is taken (`Conflicting_id`). */
+  insert(id: number, element: T): boolean {
+    if (this.elements.has(id)) {
+      return false;
+    }
+    this.elements.set(id, element);
+    return true;
+  }
+
+  /**
+   * Adds `element` under a fresh ID and returns it. IDs count up from 1 and
+   * are not reused until the counter passes them again, as in Genode.
+   */
+  allocate(element: T): number {
+    do {
+      this.lastAllocated += 1;
+    } while (this.elements.has(this.lastAllocated));
+    this.elements.set(this.lastAllocated, element);
+    return this.lastAllocated;
+  }
+
+  remove(id: number): void {
+    this.elements.delete(id);
+  }
+
+  lookup(id: number): T | undefined {
+    return this.elements.get(id);
+  }
+
+  get size(): number {
+    return this.elements.size;
+  }
+
+  /** The element with the lowest ID, for the seed's `apply_any` loops. */
+  any(): T | undefined {
+    const [first] = this.ascending();
+    return first === undefined ? undefined : first[1];
+  }
+
+  /** Elements with their IDs, lowest ID first, as a snapshot. */
+  ascending(): readonly (readonly [number, T])[] {
+    return [...this.elements.entries()].sort(([a], [b]) => a - b);
+  }
+}

@@ -1,0 +1,49 @@
+import type { CallError, Phase } from './contract.ts';
+
+/**
+ * The error a session-creation failure is reported as, or null for a phase
+ * that is not a failed creation (`SERVICE_DENIED`, `INSUFFICIENT_RAM_QUOTA`,
+ * `INSUFFICIENT_CAP_QUOTA`).
+ */
+export function creationFailure(phase: Phase): CallError | null {
+  switch (phase) {
+    case 'SERVICE_DENIED':
+      return 'denied';
+    case 'INSUFFICIENT_RAM_QUOTA':
+      return 'insufficientRam';
+    case 'INSUFFICIENT_CAP_QUOTA':
+      return 'insufficientCaps';
+    case 'CREATE_REQUESTED':
+    case 'AVAILABLE':
+    case 'CAP_HANDED_OUT':
+    case 'UPGRADE_REQUESTED':
+    case 'CLOSE_REQUESTED':
+    case 'CLOSED':
+      return null;
+  }
+}
+
+/** Whether the session's creation failed (denied or insufficient quota). */
+export function creationFailed(phase: Phase): boolean {
+  return creationFailure(phase) !== null;
+}
+
+/**
+ * Whether a pending notification is due for this phase once the client
+ * installs its session signal handler (`session_sigh`).
+ */
+export function notificationPending(phase: Phase): boolean {
+  switch (phase) {
+    case 'AVAILABLE':
+    case 'INSUFFICIENT_RAM_QUOTA':
+    case 'INSUFFICIENT_CAP_QUOTA':
+    case 'SERVICE_DENIED':
+      return true;
+    case 'CREATE_REQUESTED':
+    case 'CAP_HANDED_OUT':
+    case 'UPGRADE_REQUESTED':
+    case 'CLOSE_REQUESTED':
+    case 'CLOSED':
+      return false;
+  }
+}
