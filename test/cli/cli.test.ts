@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expect } from 'chai';
+
+const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
+
+function childSpec(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectOneLineError(run: ReturnType<typeof childSpec>, mentions: string): void {
+  expect(run.code).to.equal(2);
+  expect(run.stdout).to.equal('');
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines, run.stderr).to.have.length(1);
+  expect(lines[0]).to.match(/^child-spec: /);
+  expect(lines[0]).to.include(mentions);
+}
+
+describe('cli', () => {
+  it('rejects an unknown command in one line with exit code 2', () => {
+    expectOneLineError(childSpec('chek'), "unknown command 'chek'");
+  });
+
+  it('rejects an unknown flag in one line with exit code 2', () => {
+    expectOneLineError(childSpec('check', '--fast'), "unknown option '--fast'");
+  });
+
+  it('rejects an unknown machine name in one line with exit code 2', () => {
+    expectOneLineError(childSpec('check', '--machine', 'sesion'), "unknown machine 'sesion'");
+  });
+
+  it('rejects an unknown path id in one line with exit code 2', () => {
+    expectOneLineError(childSpec('check', '--path', 'session#99999'), "no path 'session#99999'");
+  });
+
+  it('asks for a command when given none', () => {
+    expectOneLineError(childSpec(), 'no command given');
+  });
+
+  it('prints exactly the summary fields with --json and exits 0 when the reference passes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    const run = childSpec('check', '--json', '--out', out);
+    expect(run.code, run.stderr).to.equal(0);
+    const summary: unknown = JSON.parse(run.stdout);
+    expect(summary).to.have.all.keys('ok', 'paths', 'steps', 'states', 'transitions', 'invariantChecks', 'failures');
+    expect(summary).to.include({ ok: true });
+    const { states, transitions, failures } = summary as {
+      states: { covered: number; total: number };
+      transitions: { covered: number; total: number };
+      failures: unknown[];
+    };
+    expect(states.covered).to.equal(states.total);
+    expect(transitions.covered).to.equal(transitions.total);
+    expect(failures).to.deep.equal([]);
+    const written: unknown = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
+    expect(written).to.include({ ok: true, implementation: 'reference' });
+    expect(readFileSync(join(out, 'check.md'), 'utf8')).to.match(/^# child-spec check: passed/);
+  });
+
+  it('replays a single path named on the command line', () => {
+    const out = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    const run = childSpec('check', '--path', 'session#1', '--json', '--out', out);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(JSON.parse(run.stdout)).to.include({ ok: true, paths: 1 });
+  });
+
+  it('lists paths as text and as JSON', () => {
+    const text = childSpec('paths', '--machine', 'session');
+    expect(text.code).to.equal(0);
+    expect(text.stdout).to.match(/^session#1 +session\(/m);
+    const json = childSpec('paths', '--json');
+    const paths = JSON.parse(json.stdout) as { id: string; machine: string; events: unknown[] }[];
+    expect(paths.map((path) => path.machine)).to.include.members(['session', 'child']);
+    expect(paths.every((path) => path.events.length > 0)).to.equal(true);
+  });
+});
