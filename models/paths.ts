@@ -47,7 +47,9 @@ export function generatePaths<TEvent extends EventObject>(binding: Binding<TEven
   const edges = new Map<string, { event: TEvent; state: AnyMachineSnapshot }[]>();
   for (const { state, event, nextState } of adjacencyMapToArray(model.getAdjacencyMap())) {
     const key = binding.stateKey(state);
-    edges.set(key, [...(edges.get(key) ?? []), { event, state: nextState }]);
+    const from = edges.get(key) ?? [];
+    from.push({ event, state: nextState });
+    edges.set(key, from);
   }
 
   /* breadth-first: the shortest event sequence to each abstract state */
@@ -65,23 +67,13 @@ export function generatePaths<TEvent extends EventObject>(binding: Binding<TEven
     }
   }
 
-  /* keep each extension that reaches a state node or takes a transition not yet covered */
-  const coveredStates = new Set<string>();
-  const coveredTransitions = new Set<string>();
-  const candidates: TEvent[][] = [];
-  for (const [key, here] of reached) {
-    for (const { event } of edges.get(key) ?? []) {
-      const step = takeStep(binding.machine, shape, here.snapshot, event);
-      const newStates = [...step.entered, ...activeNodes(shape, step.snapshot)].filter((id) => !coveredStates.has(id));
-      const newTransitions = step.transitions.filter((info) => !coveredTransitions.has(info.id));
-      if (binding.cover === 'transitions' && newStates.length === 0 && newTransitions.length === 0) continue;
-      const events = [...here.events, event];
-      for (const id of newStates) coveredStates.add(id);
-      for (const info of newTransitions) coveredTransitions.add(info.id);
-      candidates.push(events);
-      markPrefix(binding, shape, events, coveredStates, coveredTransitions);
-    }
-  }
+  /* every enabled event in every state, or each extension that covers something new */
+  const candidates =
+    binding.cover === 'edges'
+      ? [...reached.entries()].flatMap(([key, here]) =>
+          (edges.get(key) ?? []).map(({ event }) => [...here.events, event]),
+        )
+      : transitionCover(binding, shape, reached, edges);
 
   /* and the shortest path to every abstract state, so that each context is visited once */
   for (const here of reached.values()) if (here.events.length > 0) candidates.push([...here.events]);
@@ -94,6 +86,32 @@ export function generatePaths<TEvent extends EventObject>(binding: Binding<TEven
     title: events.map(formatEvent).join(' → '),
   }));
   return { paths, shape, abstractStates: reached.size };
+}
+
+/** Extensions of shortest paths that each reach a state node or take a transition not covered before. */
+function transitionCover<TEvent extends EventObject>(
+  binding: Binding<TEvent>,
+  shape: MachineShape,
+  reached: ReadonlyMap<string, Reached<TEvent>>,
+  edges: ReadonlyMap<string, readonly { event: TEvent }[]>,
+): TEvent[][] {
+  const coveredStates = new Set<string>();
+  const coveredTransitions = new Set<string>();
+  const candidates: TEvent[][] = [];
+  for (const [key, here] of reached) {
+    for (const { event } of edges.get(key) ?? []) {
+      const step = takeStep(binding.machine, shape, here.snapshot, event);
+      const newStates = [...step.entered, ...activeNodes(shape, step.snapshot)].filter((id) => !coveredStates.has(id));
+      const newTransitions = step.transitions.filter((info) => !coveredTransitions.has(info.id));
+      if (newStates.length === 0 && newTransitions.length === 0) continue;
+      const events = [...here.events, event];
+      for (const id of newStates) coveredStates.add(id);
+      for (const info of newTransitions) coveredTransitions.add(info.id);
+      candidates.push(events);
+      markPrefix(binding, shape, events, coveredStates, coveredTransitions);
+    }
+  }
+  return candidates;
 }
 
 /** Marks what the events before the last one cover, so that later candidates do not repeat it. */

@@ -14,7 +14,7 @@ import { Ledger, type InvariantId, type Violation } from '../invariants/index.ts
 import { formatViolation } from '../invariants/index.ts';
 import { formatEvent, formatResult, type Binding } from './binding.ts';
 import type { ModelPath } from './paths.ts';
-import { takeStep, type MachineShape, type MachineStep } from './transitions.ts';
+import { MachineRunner, type MachineShape, type MachineStep } from './transitions.ts';
 
 /** One step of a path as it ran: what was sent, expected and seen. */
 export interface StepRecord {
@@ -110,12 +110,11 @@ export async function replayPath<TEvent extends EventObject>(
     if (initial.length > 0) return finish(invariantFailure(0, initial));
 
     const run = binding.start();
-    let snapshot: AnyMachineSnapshot | undefined;
+    const runner = new MachineRunner(binding.machine, shape);
     for (const [offset, event] of path.events.entries()) {
       const index = offset + 1;
-      const machine = takeStep(binding.machine, shape, snapshot, event);
+      const machine = runner.send(event);
       machineSteps.push(machine);
-      snapshot = machine.snapshot;
 
       /* the operations the event stands for */
       const resolution = run.resolve(event, before);
