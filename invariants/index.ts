@@ -9,5 +9,5 @@ export { assertNoViolations, InvariantViolationError } from './assert-no-violati
 export { formatViolation } from './format-violation.ts';
 export { INVARIANTS, INVARIANT_IDS } from './invariant.ts';
 export type { InvariantId, InvariantInfo } from './invariant.ts';
-export { ALL_ACCOUNTS, REF_AND_UPSTREAM } from './violation.ts';
+export { ALL_ACCOUNTS } from './violation.ts';
 export type { AccountBalance, Violation } from './violation.ts';

@@ -53,7 +53,7 @@ export class Ledger {
     for (const id of INVARIANT_IDS) {
       this.counts[id] += verdict.checks[id];
     }
-    this.snapshot = snapshotOf(observation, context.observed, context.shadow.seen);
+    this.snapshot = snapshotOf(observation, context.observed, context.shadow.seen, context.shadow.upstream);
 
     return [...verdict.violations];
   }

@@ -111,18 +111,23 @@ export function disposalOf(
   return { kind: session.callbacks ? 'revertToClient' : 'releaseToParent' };
 }
 
-/** A destroyed session, its quota disposed of the way the seed does it. */
+/**
+ * A destroyed session, its quota disposed of the way the seed does it.
+ * `heldUpstream` is what upstream holds of a parent-service session, which
+ * is less than its donated quota after an upgrade upstream refused.
+ */
 export function disappear(
   book: ShadowAccounts,
   session: SessionView,
   disposal: Disposal,
   cost: number,
+  heldUpstream: Quota = session.donated,
 ): void {
   const text = describeSession(session);
   const fromService: Leg = {
     from: session.serviceAccount,
     to: REFERENCE_ACCOUNT,
-    amount: session.donated,
+    amount: session.serviceKind === 'parent' ? heldUpstream : session.donated,
   };
   const withCostTo = (account: string): Leg => ({
     from: REFERENCE_ACCOUNT,

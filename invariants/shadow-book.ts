@@ -21,6 +21,8 @@
 
 import {
   pdAccount,
+  REFERENCE_ACCOUNT,
+  UPSTREAM_ACCOUNT,
   type ChildView,
   type Observation,
   type Phase,
@@ -29,7 +31,7 @@ import {
   type SystemDescription,
 } from '../impl/contract.ts';
 import type { Balances } from './balances.ts';
-import { formatQuota, NO_QUOTA } from './quota.ts';
+import { formatQuota, isZero, minus, NO_QUOTA, plus, sameQuota } from './quota.ts';
 import { ShadowAccounts, type ShadowEvent } from './shadow-accounts.ts';
 import {
   appear,
@@ -52,6 +54,8 @@ export interface ShadowStep {
   readonly destroyed: readonly string[];
   /** The children seen constructed and funded so far, this step included. */
   readonly seen: ChildrenSeen;
+  /** What upstream holds of each parent-service session after this step, by key. */
+  readonly upstream: ReadonlyMap<string, Quota>;
 }
 
 /** How a child's life moved on in one step. */
@@ -94,12 +98,20 @@ export function expectBalances(
   const seen = fundNewChildren(book, description, previous.seen, changes, observation);
 
   // Sessions that appeared or grew: the client (or, for env sessions, the parent) paid.
+  const upstream = new Map(previous.upstream);
+  const upgradedUpstream: UpstreamUpgrade[] = [];
   for (const session of observation.sessions) {
     const before = previous.sessions.get(session.key);
     if (before === undefined) {
       appear(book, session, cost);
+      if (session.serviceKind === 'parent') upstream.set(session.key, session.donated);
     } else {
       grow(book, before, session);
+      if (session.serviceKind === 'parent') {
+        const extra = minus(session.donated, before.donated);
+        upstream.set(session.key, plus(upstream.get(session.key) ?? before.donated, extra));
+        upgradedUpstream.push({ session, extra });
+      }
     }
   }
 
@@ -112,8 +124,12 @@ export function expectBalances(
     .map((session) => ({ ...session, phase: phaseAtDestruction(observation, session) }));
   const reverting = revertingServers(gone, dying);
   for (const session of gone) {
-    disappear(book, session, disposalOf(session, session.phase, reverting), cost);
+    disappear(book, session, disposalOf(session, session.phase, reverting), cost, upstream.get(session.key));
+    upstream.delete(session.key);
   }
+
+  // An upgrade upstream refused leaves its quota with the parent (the seed only warns).
+  settleUpstreamUpgrades(book, upgradedUpstream, upstream, observation);
 
   // A closed PD hands its whole balance back to the reference account.
   for (const name of closing) {
@@ -127,7 +143,43 @@ export function expectBalances(
     events: book.events(),
     destroyed: [...gone.map(describeSession), ...destroyedUnseen(previous, observation)],
     seen,
+    upstream,
   };
+}
+
+/** The upgrade of a parent-service session within a step. */
+interface UpstreamUpgrade {
+  readonly session: SessionView;
+  readonly extra: Quota;
+}
+
+/**
+ * The seed allows two outcomes for an upgrade of a parent-service session:
+ * upstream takes the extra quota, or it runs out and the parent only warns,
+ * so the quota stays at `ref` although the session counts it as donated.
+ * The book assumed the first; where the observed `upstream` balance is short
+ * by exactly the extra quota, it takes the second and remembers that
+ * upstream holds less of that session, so that its close returns only that.
+ * Any other difference stays a mismatch.
+ */
+function settleUpstreamUpgrades(
+  book: ShadowAccounts,
+  upgrades: readonly UpstreamUpgrade[],
+  upstream: Map<string, Quota>,
+  observation: Observation,
+): void {
+  for (const { session, extra } of upgrades) {
+    if (isZero(extra)) continue;
+    const expected = book.expected().get(UPSTREAM_ACCOUNT) ?? NO_QUOTA;
+    const observed = observation.accounts[UPSTREAM_ACCOUNT] ?? NO_QUOTA;
+    if (sameQuota(expected, observed) || !sameQuota(minus(expected, extra), observed)) continue;
+    book.transact(
+      `upstream refused the upgrade of ${describeSession(session)}, so its ${formatQuota(extra)} stayed with the parent`,
+      [{ from: UPSTREAM_ACCOUNT, to: REFERENCE_ACCOUNT, amount: extra }],
+    );
+    const held = upstream.get(session.key);
+    if (held) upstream.set(session.key, minus(held, extra));
+  }
 }
 
 /**

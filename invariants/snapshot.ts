@@ -3,7 +3,7 @@
  * changed in the next one.
  */
 
-import type { ChildView, Observation, SessionView, SystemDescription } from '../impl/contract.ts';
+import type { ChildView, Observation, Quota, SessionView, SystemDescription } from '../impl/contract.ts';
 import { initialBalances, type Balances } from './balances.ts';
 
 /** The ledger's memory of the last observation (or of the system before it was built). */
@@ -19,6 +19,8 @@ export interface Snapshot {
   readonly journalLength: number;
   /** Children seen constructed, and those whose PD the policy funded then. */
   readonly seen: ChildrenSeen;
+  /** What upstream holds of each parent-service session, by key. */
+  readonly upstream: ReadonlyMap<string, Quota>;
 }
 
 /** What the ledger knows of the children beyond the latest `ChildView`s. */
@@ -38,6 +40,7 @@ export function initialSnapshot(description: SystemDescription): Snapshot {
     everCreated: new Set(),
     journalLength: 0,
     seen: { constructed: new Set(), funded: new Set() },
+    upstream: new Map(),
   };
 }
 
@@ -50,6 +53,7 @@ export function snapshotOf(
   observation: Observation,
   balances: Balances,
   seen: ChildrenSeen,
+  upstream: ReadonlyMap<string, Quota>,
 ): Snapshot {
   return {
     balances,
@@ -60,5 +64,6 @@ export function snapshotOf(
     everCreated: new Set(Object.keys(observation.history)),
     journalLength: observation.journal.length,
     seen,
+    upstream,
   };
 }

@@ -5,12 +5,6 @@
 import type { Quota } from '../impl/contract.ts';
 import type { InvariantId } from './invariant.ts';
 
-/**
- * The account pseudo-name under which `ref` and `upstream` are compared as
- * one sum (see the limitation in `shadow-compare.ts`).
- */
-export const REF_AND_UPSTREAM = 'ref+upstream';
-
 /** The account pseudo-name for the sum over all accounts. */
 export const ALL_ACCOUNTS = 'total';
 
@@ -19,7 +13,7 @@ export const ALL_ACCOUNTS = 'total';
  * computed, as expected.
  */
 export interface AccountBalance {
-  /** `ref`, `upstream`, `pd:<child>`, or one of the sums `ref+upstream` and `total`. */
+  /** `ref`, `upstream`, `pd:<child>`, or the sum `total`. */
   readonly account: string;
   /**
    * RAM in bytes, caps as a count. For a move in the middle of a replay, the

@@ -30,7 +30,7 @@ describe('invariants: atomic-transaction', () => {
       world.end(txn, 'rollback');
     });
 
-    expect(idsOf(violations)).to.deep.equal(['atomic-transaction']);
+    expect(idsOf(violations)).to.deep.equal(['atomic-transaction', 'quota-with-owner']);
     expect(violations[0]?.message).to.match(
       /^Transaction \d+ ends in rollback but leaves a net change on ref, upstream\.$/,
     );
@@ -73,7 +73,7 @@ describe('invariants: atomic-transaction', () => {
       world.move(txn, REFERENCE_ACCOUNT, 'upstream', 'ram', 1024),
     );
 
-    expect(idsOf(violations)).to.deep.equal(['atomic-transaction']);
+    expect(idsOf(violations)).to.deep.equal(['atomic-transaction', 'quota-with-owner']);
     expect(violations[0]?.message).to.equal(
       `Transaction ${txn} had ended in commit before journal entry #${run.world.observe().journal.length - 1} (txn ${txn}: ram 1024 ref -> upstream).`,
     );
@@ -114,7 +114,7 @@ describe('invariants: atomic-transaction', () => {
       world.move(txn, REFERENCE_ACCOUNT, 'upstream', 'ram', 4096);
     });
 
-    expect(idsOf(violations)).to.deep.equal(['atomic-transaction']);
+    expect(idsOf(violations)).to.deep.equal(['atomic-transaction', 'quota-with-owner']);
     expect(violations[0]?.message).to.match(
       /started in this step and is neither committed nor rolled back\.$/,
     );

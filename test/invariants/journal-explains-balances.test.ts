@@ -40,7 +40,7 @@ describe('invariants: journal-explains-balances', () => {
       world.tamper('upstream', { ram: upstream.ram + 4096, caps: upstream.caps });
     });
 
-    expect(idsOf(violations)).to.deep.equal(['journal-explains-balances']);
+    expect(idsOf(violations)).to.deep.equal(['journal-explains-balances', 'quota-with-owner']);
     expect(violations[0]?.message).to.equal(
       'Replaying the 0 new journal entries does not give the observed balances of ref, upstream.',
     );

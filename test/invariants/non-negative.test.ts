@@ -38,7 +38,7 @@ describe('invariants: non-negative', () => {
       world.end(txn, 'commit');
     });
 
-    expect(idsOf(violations)).to.deep.equal(['non-negative', 'non-negative']);
+    expect(idsOf(violations)).to.deep.equal(['non-negative', 'non-negative', 'quota-with-owner']);
     expect(violations[1]?.message).to.equal('Account ref is observed with a negative balance.');
   });
 

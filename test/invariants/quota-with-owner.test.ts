@@ -48,7 +48,7 @@ describe('invariants: quota-with-owner', () => {
 
     expect(idsOf(violations)).to.deep.equal(['quota-with-owner']);
     expect(violations[0]?.message).to.match(
-      /^pd:server, ref\+upstream differ from the shadow book, after accounting for: session s1 \(client client, service Report at server, CREATE_REQUESTED\) appeared, paid by its client/,
+      /^pd:server, ref differ from the shadow book, after accounting for: session s1 \(client client, service Report at server, CREATE_REQUESTED\) appeared, paid by its client/,
     );
     expect(violations[0]?.accounts).to.deep.include({
       account: 'pd:server',

@@ -108,7 +108,7 @@ describe('invariants: returned-to-owner', () => {
     expect(violations[0]?.accounts.map((a) => a.account)).to.deep.equal([
       'pd:client',
       'pd:server',
-      'ref+upstream',
+      'ref',
     ]);
   });
 
