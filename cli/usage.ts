@@ -18,18 +18,20 @@ export interface CommandContext {
 /** A command of `child-spec`: adds itself, its options and its action to the program. */
 export type CommandModule = (program: Command, context: CommandContext) => void;
 
-/** Parses `--machine a,b` (repeatable) into known machine names. */
+/** Parses `--machine a,b` (repeatable) into known machine names, each once. */
 function machineList(value: string, previous: MachineName[] | undefined): MachineName[] {
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name.length === 0)) {
+    throw new InvalidArgumentError(`empty machine name in '${value}': choose ${MACHINE_NAMES.join(' or ')}`);
+  }
+  const known: MachineName[] = [...(previous ?? [])];
   for (const name of names) {
     if (!isMachineName(name)) {
       throw new InvalidArgumentError(`unknown machine '${name}': choose ${MACHINE_NAMES.join(' or ')}`);
     }
+    if (!known.includes(name)) known.push(name);
   }
-  return [...(previous ?? []), ...names.filter(isMachineName)];
+  return known;
 }
 
 /** `-m, --machine <names>`, shared by the commands that take machines. */
