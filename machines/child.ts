@@ -7,13 +7,16 @@
  * The first event says how the child is set up (where its binary comes from
  * and how process construction ends), because the seed's behaviour depends
  * on it; everything after is a call on the parent interface or a parent
- * action. The context is finite: the set-up, and what the last call must
- * return and which signal it must submit (neither part of a state's
- * identity).
+ * action. The context is finite: the set-up; where the binary ROM session
+ * stands at a serving child; and what the last call must return, which
+ * signal it must submit and how often it must wake that server (these last
+ * four not part of a state's identity).
  */
 import { assign, setup } from 'xstate';
 
-import type { CallResult, ProcessOutcome } from '../impl/contract.ts';
+import type { ReportLevel } from './reportLevel.ts';
+
+import type { CallResult, EnvSession, ProcessOutcome } from '../impl/contract.ts';
 
 /**
  * Where the child's binary ROM session is served and how it is answered:
@@ -29,6 +32,14 @@ export type EnvMode = 'local' | 'static' | 'retry' | 'exhausted' | 'denied' | 'u
 /** The signals a parent submits to a child. */
 export type SignalKind = 'session' | 'yield' | 'resourceAvail' | 'heartbeat';
 
+/**
+ * Where the binary ROM session stands at the serving child, in set-up
+ * `child`: `waiting` for its answer, `serving` once delivered, `closing`
+ * once the parent asked to close it; `none` in every other set-up, or once
+ * nothing of it is left for the server to hear about.
+ */
+export type EnvServerStatus = 'none' | 'waiting' | 'serving' | 'closing';
+
 export type ChildEvent =
   | { type: 'build'; env: EnvMode; process: ProcessOutcome }
   /* the server of an asynchronous environment session */
@@ -38,12 +49,14 @@ export type ChildEvent =
   | { type: 'heartbeatSigh' }
   | { type: 'heartbeatResponse' }
   | { type: 'yieldSigh' }
+  | { type: 'yieldSighInvalid' }
   | { type: 'yieldRequest' }
   | { type: 'yieldResponse' }
   | { type: 'resourceAvailSigh' }
+  | { type: 'resourceAvailSighInvalid' }
   | { type: 'resourceRequest' }
-  | { type: 'announce' }
-  | { type: 'closeEnvSession' }
+  | { type: 'announce'; valid: boolean }
+  | { type: 'closeEnvSession'; env: EnvSession }
   | { type: 'exit' }
   | { type: 'sessionAfterClose' }
   | { type: 'upgradeAfterClose' }
@@ -56,12 +69,18 @@ export type ChildEvent =
   | { type: 'destroy' };
 
 export interface ChildContext {
+  /** What the parent must report during the last call; not part of the state's identity. */
+  report: ReportLevel;
   env: EnvMode | null;
   process: ProcessOutcome;
+  /** The binary ROM session at a serving child; not part of the state's identity. */
+  envServer: EnvServerStatus;
   /** What the last call must return; not part of the state's identity. */
   result: CallResult;
   /** The signal the last call must submit, if any; not part of the state's identity. */
   signal: SignalKind | null;
+  /** How often the last call must wake the serving child's ROM service; not part of the state's identity. */
+  wakeups: number;
 }
 
 const none: CallResult = { kind: 'none' };
@@ -70,7 +89,7 @@ const none: CallResult = { kind: 'none' };
 export const YIELD_ARGS = 'ram_quota=8192, cap_quota=2';
 
 /** Heartbeats the parent sends before the chart stops counting. */
-export const MAX_OUTSTANDING_HEARTBEATS = 3;
+export const MAX_OUTSTANDING_HEARTBEATS = 4;
 
 const childSetup = setup({
   types: {
@@ -80,17 +99,39 @@ const childSetup = setup({
   guards: {
     envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'static' || context.env === 'retry',
     envFromChild: ({ context }) => context.env === 'child',
-    envNeverComplete: ({ context }) =>
-      context.env === 'denied' || context.env === 'exhausted' || context.env === 'unrouted',
+    envMode: ({ context }, params: { is: EnvMode }) => context.env === params.is,
     processStarts: ({ context }) => context.process === 'ok',
   },
   actions: {
     configure: assign(({ event }) =>
-      event.type === 'build' ? { env: event.env, process: event.process } : {},
+      event.type === 'build'
+        ? { env: event.env, process: event.process, envServer: event.env === 'child' ? 'waiting' : 'none' }
+        : {},
     ),
     expect: assign((_, params: { result?: CallResult; signal?: SignalKind }) => ({
       result: params.result ?? none,
       signal: params.signal ?? null,
+      wakeups: 0,
+      report: 'none' as ReportLevel,
+    })),
+    reports: assign((_, params: { level: ReportLevel }) => ({ report: params.level })),
+    /* An environment session left waiting at a serving child wakes it, once. */
+    wakeEnvServer: assign(({ context }) => ({ wakeups: context.envServer === 'waiting' ? 1 : 0 })),
+    envServed: assign({ envServer: 'serving' as EnvServerStatus }),
+    envDenied: assign({ envServer: 'none' as EnvServerStatus }),
+    /* `close_all_sessions` asks the server to close a binary session it serves, and wakes it. */
+    closeEnvAtServer: assign(({ context }) =>
+      context.envServer === 'serving' ? { envServer: 'closing' as EnvServerStatus, wakeups: 1 } : {},
+    ),
+    /*
+     * `~Child` runs `close_all_sessions`, which (again) asks to close a binary
+     * session still alive at its server and wakes it, then destructs the
+     * connection, whose close request wakes it once more. A request the
+     * server never answered is dropped without a word.
+     */
+    dropEnvAtServer: assign(({ context }) => ({
+      envServer: 'none' as EnvServerStatus,
+      wakeups: context.envServer === 'serving' || context.envServer === 'closing' ? 2 : 0,
     })),
   },
 });
@@ -108,7 +149,8 @@ function skipped(count: number) {
 /**
  * The heartbeat protocol: no heartbeat before the child installs a handler;
  * each one after that is outstanding until the child answers; from the
- * second outstanding one on, the parent counts skipped heartbeats.
+ * second outstanding one on, the parent counts skipped heartbeats. The seed
+ * counts without bound; the chart follows up to MAX_OUTSTANDING_HEARTBEATS.
  */
 const heartbeat = childSetup.createStateConfig({
   initial: 'unregistered',
@@ -121,39 +163,26 @@ const heartbeat = childSetup.createStateConfig({
         skippedHeartbeats: { actions: skipped(0) },
       },
     },
-    outstanding0: {
-      on: {
-        heartbeatSigh: { actions: quiet },
-        heartbeat: { target: 'outstanding1', actions: signalling('heartbeat') },
-        heartbeatResponse: { actions: quiet },
-        skippedHeartbeats: { actions: skipped(0) },
-      },
-    },
-    outstanding1: {
-      on: {
-        heartbeatSigh: { actions: quiet },
-        heartbeat: { target: 'outstanding2', actions: signalling('heartbeat') },
-        heartbeatResponse: { target: 'outstanding0', actions: quiet },
-        skippedHeartbeats: { actions: skipped(0) },
-      },
-    },
-    outstanding2: {
-      on: {
-        heartbeatSigh: { actions: quiet },
-        heartbeat: { target: 'outstanding3', actions: signalling('heartbeat') },
-        heartbeatResponse: { target: 'outstanding0', actions: quiet },
-        skippedHeartbeats: { actions: skipped(1) },
-      },
-    },
-    outstanding3: {
-      on: {
-        heartbeatSigh: { actions: quiet },
-        heartbeatResponse: { target: 'outstanding0', actions: quiet },
-        skippedHeartbeats: { actions: skipped(2) },
-      },
-    },
+    outstanding0: outstanding(0),
+    outstanding1: outstanding(1),
+    outstanding2: outstanding(2),
+    outstanding3: outstanding(3),
+    outstanding4: outstanding(4),
   },
 });
+
+/** `count` heartbeats sent and not yet answered. */
+function outstanding(count: number) {
+  const more = count < MAX_OUTSTANDING_HEARTBEATS;
+  return childSetup.createStateConfig({
+    on: {
+      heartbeatSigh: { actions: quiet },
+      ...(more ? { heartbeat: { target: `outstanding${count + 1}`, actions: signalling('heartbeat') } } : {}),
+      heartbeatResponse: count === 0 ? { actions: quiet } : { target: 'outstanding0', actions: quiet },
+      skippedHeartbeats: { actions: skipped(Math.max(count - 1, 0)) },
+    },
+  });
+}
 
 /**
  * The yield protocol: the parent's request is kept for the child to pick up
@@ -175,6 +204,7 @@ const yieldProtocol = childSetup.createStateConfig({
         registered: {
           on: {
             yieldSigh: { actions: quiet },
+            yieldSighInvalid: { target: 'unregistered', actions: quiet },
             yield: { target: '#child.active.yield.request.requested', actions: signalling('yield') },
           },
         },
@@ -214,6 +244,7 @@ const resources = childSetup.createStateConfig({
     registered: {
       on: {
         resourceAvailSigh: { actions: quiet },
+        resourceAvailSighInvalid: { target: 'unregistered', actions: quiet },
         notifyResourceAvail: { actions: signalling('resourceAvail') },
         resourceRequest: { actions: quiet },
       },
@@ -235,23 +266,23 @@ const closedPd = childSetup.createStateConfig({
   on: {
     sessionAfterClose: { actions: { type: 'expect', params: { result: { kind: 'error', error: 'denied' } } } },
     upgradeAfterClose: { actions: { type: 'expect', params: { result: { kind: 'upgrade', result: 'pending' } } } },
-    destroy: { target: 'destroyed', actions: quiet },
+    destroy: { target: 'destroyed', actions: [quiet, 'dropEnvAtServer'] },
   },
 });
 
 /** What every constructed child can be asked, whatever its stage. */
 const endOfLife = {
-  closeAllSessions: { target: '#child.sessionsClosed', actions: quiet },
-  destroy: { target: '#child.destroyed', actions: quiet },
+  closeAllSessions: { target: '#child.sessionsClosed', actions: [quiet, 'closeEnvAtServer'] },
+  destroy: { target: '#child.destroyed', actions: [quiet, 'dropEnvAtServer'] },
 } as const;
 
 export const childMachine = childSetup.createMachine({
   id: 'child',
   initial: 'idle',
-  context: { env: null, process: 'ok', result: none, signal: null },
+  context: { env: null, process: 'ok', envServer: 'none', result: none, signal: null, wakeups: 0, report: 'none' },
   states: {
     idle: {
-      on: { build: { target: 'environment', actions: ['configure', quiet] } },
+      on: { build: { target: 'environment', actions: ['configure', quiet, 'wakeEnvServer'] } },
     },
 
     /* PD first, then CPU, LOG, binary and linker: complete at once, later, or never. */
@@ -259,14 +290,31 @@ export const childMachine = childSetup.createMachine({
       always: [
         { guard: 'envAnsweredAtOnce', target: 'processStart' },
         { guard: 'envFromChild', target: 'envPending' },
-        { guard: 'envNeverComplete', target: 'envIncomplete' },
+        /* The binary's service refuses it: the parent reports the denied environment session. */
+        {
+          guard: { type: 'envMode', params: { is: 'denied' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The parent gives up after ten insufficient answers, with a warning. */
+        {
+          guard: { type: 'envMode', params: { is: 'exhausted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'warning' } },
+        },
+        /* The policy routes the binary nowhere: an error. */
+        {
+          guard: { type: 'envMode', params: { is: 'unrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
       ],
     },
 
     envPending: {
       on: {
-        deliverEnvCap: { target: 'processStart', actions: quiet },
-        denyEnv: { target: 'envIncomplete', actions: quiet },
+        deliverEnvCap: { target: 'processStart', actions: [quiet, 'envServed'] },
+        denyEnv: { target: 'envIncomplete', actions: [quiet, 'envDenied'] },
         ...endOfLife,
       },
     },
@@ -275,7 +323,10 @@ export const childMachine = childSetup.createMachine({
     envIncomplete: { on: { ...endOfLife, announce: { actions: quiet } } },
 
     processStart: {
-      always: [{ guard: 'processStarts', target: 'active' }, { target: 'startFailed' }],
+      always: [
+        { guard: 'processStarts', target: 'active' },
+        { target: 'startFailed', actions: { type: 'reports', params: { level: 'error' } } },
+      ],
     },
 
     startFailed: { on: { ...endOfLife } },

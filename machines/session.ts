@@ -12,10 +12,14 @@
  *
  * The context is finite: which kind of service serves the session, what
  * became of its client, the answer still to be carried out within the
- * current call, and the result the call must return. Quota amounts are not
- * part of it; the invariants check them on the implementation.
+ * current call, and what the call must do besides changing the phase:
+ * the result it returns, whether it signals the client, and whether it
+ * wakes the serving child. Quota amounts are not part of it; the
+ * invariants check them on the implementation.
  */
 import { and, assign, not, setup } from 'xstate';
+
+import type { ReportLevel as Report } from './reportLevel.ts';
 
 import type {
   CallError,
@@ -43,10 +47,12 @@ export type SessionEvent =
   /* the client */
   | { type: 'session'; service: 'local'; answer: ServiceAnswer }
   | { type: 'session'; service: 'parent'; answer: UpstreamAnswer }
-  | { type: 'session'; service: 'child' }
+  /* `atCost`: the RAM quota equals the session cost, so nothing is forwarded to the server */
+  | { type: 'session'; service: 'child'; atCost?: boolean }
   | { type: 'sessionRefused'; reason: Refusal }
   | { type: 'sessionConflict' }
   | { type: 'sessionSigh' }
+  | { type: 'sessionSighInvalid' }
   | { type: 'sessionCap' }
   | { type: 'upgrade'; funded: boolean }
   | { type: 'upgradeRefusedUpstream'; answer: 'outOfRam' | 'outOfCaps' }
@@ -79,6 +85,7 @@ export type Pending =
   | 'closeNow'
   | 'upgraded';
 
+
 export interface SessionContext {
   service: ServiceKind | null;
   client: ClientStatus;
@@ -89,6 +96,14 @@ export interface SessionContext {
   result: CallResult;
   /** Whether the last call must submit a session signal to the client; not part of the state's identity. */
   signal: boolean;
+  /** What the parent must report during the last call; not part of the state's identity. */
+  report: Report;
+  /**
+   * Whether the last call must wake the serving child (`wakeup` of an async
+   * service): a request, upgrade or close left for the server to handle.
+   * Not part of the state's identity.
+   */
+  wakeup: boolean;
 }
 
 const none: CallResult = { kind: 'none' };
@@ -197,7 +212,12 @@ const sessionSetup = setup({
       context.service === 'child' && event.type === 'sessionResponse' && event.response === params.response,
   },
   actions: {
-    expect: assign((_, params: { result: CallResult }) => ({ result: params.result, signal: false })),
+    expect: assign((_, params: { result: CallResult }) => ({
+      result: params.result,
+      signal: false,
+      wakeup: false,
+      report: 'none' as Report,
+    })),
     /*
      * `session_ready`: a signal if the client has a handler and asked to be
      * notified (async services). A client destroyed after letting go of the
@@ -209,12 +229,22 @@ const sessionSetup = setup({
     })),
     /* `session_closed`: a signal if the (living) client has a handler */
     notifyClosed: assign(({ context }) => ({ signal: context.sigh && clientAlive(context.client) })),
+    /*
+     * `wakeup`: a request, upgrade or close that the service did not handle
+     * at once is left to the server, which is woken. Local and parent
+     * services answer within the call and have nothing to wake.
+     */
+    wakeService: assign(({ context }) => ({ wakeup: context.service === 'child' })),
     /* `session_sigh` */
-    installSigh: assign({ sigh: true, signal: false, result: none }),
+    installSigh: assign({ sigh: true, signal: false, wakeup: false, report: 'none' as Report, result: none }),
+    /* `session_sigh` with an invalid capability: no handler, nothing signalled from now on */
+    reports: assign((_, params: { level: Report }) => ({ report: params.level })),
+    removeSigh: assign({ sigh: false, signal: false, wakeup: false, report: 'none' as Report, result: none }),
     /* `session_sigh` in AVAILABLE or a failed phase: the answer of an async request, still in the client's ID space, is signalled */
     installSighSignallingAnswer: assign(({ context }) => ({
       sigh: true,
       signal: context.service === 'child' && context.client === 'present',
+      wakeup: false,
       result: none,
     })),
     carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),
@@ -228,12 +258,19 @@ const sessionSetup = setup({
         pending: pendingFor(event.answer),
         result: event.answer === 'ok' ? capValid : errorFor(event.answer),
         signal: false,
+        wakeup: false,
       };
     }),
-    requestQueued: assign({ service: 'child' as ServiceKind, result: capInvalid, signal: false }),
+    /* The request waits for the server, which is woken. */
+    requestQueued: assign({
+      service: 'child' as ServiceKind,
+      result: capInvalid,
+      signal: false,
+      wakeup: true,
+    }),
     refused: assign(({ event }) => {
       if (event.type !== 'sessionRefused') return {};
-      return { result: failure(refusalError(event.reason)), signal: false };
+      return { result: failure(refusalError(event.reason)), signal: false, wakeup: false };
     }),
   },
 });
@@ -241,11 +278,21 @@ const sessionSetup = setup({
 export const sessionMachine = sessionSetup.createMachine({
   id: 'session',
   initial: 'idle',
-  context: { service: null, client: 'present', sigh: false, pending: 'none', result: none, signal: false },
+  context: {
+    service: null,
+    client: 'present',
+    sigh: false,
+    pending: 'none',
+    result: none,
+    signal: false,
+    wakeup: false,
+    report: 'none',
+  },
   states: {
     idle: {
       on: {
         sessionSigh: { actions: 'installSigh' },
+        sessionSighInvalid: { actions: 'removeSigh' },
         session: [
           {
             guard: 'answeredSynchronously',
@@ -278,18 +325,31 @@ export const sessionMachine = sessionSetup.createMachine({
         },
       ],
       on: {
-        sessionCap: {
-          guard: 'clientPresent',
-          actions: { type: 'expect', params: { result: capInvalid } },
-        },
-        upgrade: {
-          guard: 'clientPresent',
-          actions: { type: 'expect', params: { result: upgradePending } },
-        },
+        /* `session_cap` warns about a session that is not alive, and about an unknown ID. */
+        sessionCap: [
+          {
+            guard: 'clientPresent',
+            actions: [{ type: 'expect', params: { result: capInvalid } }, { type: 'reports', params: { level: 'warning' } }],
+          },
+          {
+            guard: 'clientDiscardedId',
+            actions: [{ type: 'expect', params: { result: capInvalid } }, { type: 'reports', params: { level: 'warning' } }],
+          },
+        ],
+        upgrade: [
+          {
+            guard: 'clientPresent',
+            actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
+          },
+          {
+            guard: 'clientDiscardedId',
+            actions: { type: 'expect', params: { result: upgradePending } },
+          },
+        ],
         close: [
           {
             guard: 'clientPresent',
-            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
           },
           {
             guard: 'clientDiscardedId',
@@ -308,7 +368,7 @@ export const sessionMachine = sessionSetup.createMachine({
         destroyClient: [
           {
             guard: 'clientPresent',
-            actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+            actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
           },
           {
             guard: 'clientDiscardedId',
@@ -333,19 +393,19 @@ export const sessionMachine = sessionSetup.createMachine({
         },
         upgrade: {
           guard: 'clientPresent',
-          actions: { type: 'expect', params: { result: upgradePending } },
+          actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
         },
         close: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
-          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
         },
         deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
         ...everyPhase({ answerPending: true }).on,
         destroyClient: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
         },
         destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
       },
@@ -369,11 +429,11 @@ export const sessionMachine = sessionSetup.createMachine({
           {
             guard: and(['clientPresent', 'funded', 'childService']),
             target: 'UPGRADE_REQUESTED',
-            actions: { type: 'expect', params: { result: upgradePending } },
+            actions: [{ type: 'expect', params: { result: upgradePending } }, 'wakeService'],
           },
           {
             guard: and(['clientPresent', not('funded')]),
-            actions: { type: 'expect', params: { result: failure('outOfRam') } },
+            actions: [{ type: 'expect', params: { result: failure('outOfRam') } }, { type: 'reports', params: { level: 'warning' } }],
           },
         ],
         /* Upstream running out of quota for an upgrade is only warned about: the upgrade is done. */
@@ -383,6 +443,7 @@ export const sessionMachine = sessionSetup.createMachine({
           actions: [
             { type: 'carryOut', params: { pending: 'upgraded' } },
             { type: 'expect', params: { result: upgradeDone } },
+            { type: 'reports', params: { level: 'warning' } },
           ],
         },
         close: [
@@ -397,7 +458,7 @@ export const sessionMachine = sessionSetup.createMachine({
           {
             guard: and(['clientPresent', 'childService']),
             target: 'CLOSE_REQUESTED',
-            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+            actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
           },
         ],
         deliverSessionCap: {
@@ -414,7 +475,7 @@ export const sessionMachine = sessionSetup.createMachine({
           {
             guard: and(['clientPresent', 'childService']),
             target: 'CLOSE_REQUESTED',
-            actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+            actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
           },
         ],
         destroyServer: {
@@ -440,19 +501,19 @@ export const sessionMachine = sessionSetup.createMachine({
         },
         upgrade: {
           guard: 'clientPresent',
-          actions: { type: 'expect', params: { result: upgradePending } },
+          actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
         },
         close: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
-          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }],
+          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
         },
         deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
         ...everyPhase({ okTarget: 'CAP_HANDED_OUT' }).on,
         destroyClient: {
           guard: 'clientPresent',
           target: 'CLOSE_REQUESTED',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
         },
         destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
       },
@@ -467,7 +528,7 @@ export const sessionMachine = sessionSetup.createMachine({
         /* The client let go of its ID: it only hears that the ID is unknown. */
         sessionCap: {
           guard: 'clientDiscardedId',
-          actions: { type: 'expect', params: { result: capInvalid } },
+          actions: [{ type: 'expect', params: { result: capInvalid } }, { type: 'reports', params: { level: 'warning' } }],
         },
         upgrade: {
           guard: 'clientDiscardedId',
@@ -525,13 +586,19 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         },
         {
           guard: 'clientDiscardedId',
-          actions: { type: 'expect', params: { result: capInvalid } },
+          actions: [{ type: 'expect', params: { result: capInvalid } }, { type: 'reports', params: { level: 'warning' } }],
         },
       ],
-      upgrade: {
-        guard: not('clientGone'),
-        actions: { type: 'expect', params: { result: upgradePending } },
-      },
+      upgrade: [
+        {
+          guard: 'clientPresent',
+          actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
+        },
+        {
+          guard: 'clientDiscardedId',
+          actions: { type: 'expect', params: { result: upgradePending } },
+        },
+      ],
       close: [
         {
           guard: 'clientPresent',
@@ -581,7 +648,7 @@ function everyPhase(phase: PhaseTraits = {}) {
   const conflict = {
     sessionConflict: {
       guard: 'clientPresent',
-      actions: { type: 'expect', params: { result: failure('denied') } },
+      actions: [{ type: 'expect', params: { result: failure('denied') } }, { type: 'reports', params: { level: 'error' } }],
     },
   } as const;
   return sessionSetup.createStateConfig({
@@ -592,6 +659,7 @@ function everyPhase(phase: PhaseTraits = {}) {
         guard: 'clientAlive',
         actions: answerPending ? 'installSighSignallingAnswer' : 'installSigh',
       },
+      sessionSighInvalid: { guard: 'clientAlive', actions: 'removeSigh' },
       sessionResponse: [
         {
           guard: { type: 'serverSays', params: { response: 'closed' } },

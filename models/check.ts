@@ -8,9 +8,11 @@
 import { createActor, type EventObject } from 'xstate';
 
 import type { ImplementationUnderTest } from '../impl/contract.ts';
+import { noChecks } from '../invariants/check-table.ts';
+import { INVARIANT_IDS, type InvariantId } from '../invariants/index.ts';
 import type { Binding } from './binding.ts';
 import { MACHINE_NAMES, withBinding, type MachineName } from './registry.ts';
-import { generatePaths, type ModelPath } from './paths.ts';
+import { generatePaths, type GeneratedPaths, type ModelPath } from './paths.ts';
 import { replayPath, type FailureKind, type PathResult, type StepRecord } from './replay.ts';
 import { Coverage, type CoverageSummary } from './transitions.ts';
 
@@ -23,6 +25,17 @@ export interface CheckOptions {
   /** How to replay one path on the command line, given its id. */
   readonly replayCommand?: (pathId: string) => string;
   readonly onProgress?: (progress: CheckProgress) => void;
+  /**
+   * How many times each path is replayed (default 1); every replay after the
+   * first must observe exactly what the first did (see `ReplayOptions`).
+   */
+  readonly repeat?: number;
+  /**
+   * Stop at the first failing path: the report then holds that one failure,
+   * and only the machines and paths run until then. For judging faulty
+   * implementations, where one failure is the verdict.
+   */
+  readonly stopAtFirstFailure?: boolean;
 }
 
 export type CheckProgress =
@@ -40,10 +53,17 @@ export interface FailureReport {
   readonly details: readonly string[];
   readonly trace: readonly StepRecord[];
   readonly replay: string;
+  /**
+   * Ids of the machine transitions the failing step took (`TransitionInfo.id`),
+   * for reports to mark them; empty for step 0, absent from failures built
+   * outside `runCheck`.
+   */
+  readonly transitions?: readonly string[];
 }
 
 export interface MachineReport {
   readonly name: string;
+  /** Paths replayed: all selected ones, or those up to the first failure with `stopAtFirstFailure`. */
   readonly paths: number;
   readonly passed: number;
   readonly steps: number;
@@ -67,6 +87,8 @@ export interface CheckSummary {
 export interface CheckReport extends CheckSummary {
   readonly implementation: string;
   readonly machines: readonly MachineReport[];
+  /** The elementary checks each invariant made, over every path; they add up to `invariantChecks`. */
+  readonly invariants: Readonly<Record<InvariantId, number>>;
   readonly ms: number;
 }
 
@@ -78,11 +100,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const machines: MachineReport[] = [];
   const failures: FailureReport[] = [];
   let invariantChecks = 0;
+  const invariants = noChecks();
 
   for (const name of names) {
-    const report = await withBinding(name, (binding) =>
-      checkMachine(binding, options, (result) => {
+    if (options.stopAtFirstFailure && failures.length > 0) break;
+    const report = await withGenerated(name, (binding, generated) =>
+      checkMachine(binding, generated, options, (result) => {
         invariantChecks += result.invariantChecks;
+        for (const id of INVARIANT_IDS) invariants[id] += result.invariantCounts[id];
         if (result.failure) failures.push(failureReport(result, replayCommand(result.path.id)));
       }),
     );
@@ -104,16 +129,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     failures,
     implementation: options.implementation.name,
     machines,
+    invariants,
     ms: performance.now() - started,
   };
 }
 
 async function checkMachine<TEvent extends EventObject>(
   binding: Binding<TEvent>,
+  generated: GeneratedPaths<TEvent>,
   options: CheckOptions,
   onResult: (result: PathResult) => void,
 ): Promise<MachineReport> {
-  const generated = generatePaths(binding);
   const selected = options.pathId ? generated.paths.filter((path) => path.id === options.pathId) : generated.paths;
   options.onProgress?.({ kind: 'machine', machine: binding.name, paths: selected.length });
 
@@ -123,18 +149,19 @@ async function checkMachine<TEvent extends EventObject>(
   let passed = 0;
   let steps = 0;
   for (const path of selected) {
-    const result = await replayPath(binding, generated.shape, path, options.implementation);
+    const result = await replayPath(binding, generated.shape, path, options.implementation, { repeat: options.repeat ?? 1 });
     for (const step of result.machineSteps) coverage.record(step);
     steps += result.steps.length;
     if (result.ok) passed += 1;
     results.push({ path: path.id, title: path.title, ok: result.ok, ms: result.ms });
     onResult(result);
     options.onProgress?.({ kind: 'path', machine: binding.name, done: results.length, total: selected.length, ok: result.ok });
+    if (!result.ok && options.stopAtFirstFailure) break;
   }
 
   return {
     name: binding.name,
-    paths: selected.length,
+    paths: results.length,
     passed,
     steps,
     abstractStates: generated.abstractStates,
@@ -157,12 +184,41 @@ function failureReport(result: PathResult, replay: string): FailureReport {
     details: failure.details,
     trace: result.steps,
     replay,
+    transitions: (result.machineSteps[failure.step - 1]?.transitions ?? []).map((info) => info.id),
   };
 }
 
 /** The paths of the named machines, without running them. */
 export function listPaths(machines?: readonly MachineName[]): ModelPath<EventObject>[] {
-  return chosen(machines).flatMap((name) => withBinding(name, (binding) => [...generatePaths(binding).paths]));
+  return chosen(machines).flatMap((name) => withGenerated(name, (_, generated) => [...generated.paths]));
+}
+
+/** Something that hands a machine's binding and its generated paths to `use`. */
+type GeneratedMachine = <R>(
+  use: <TEvent extends EventObject>(binding: Binding<TEvent>, generated: GeneratedPaths<TEvent>) => R,
+) => R;
+
+/**
+ * The generated paths of each machine, made once per process: generation is
+ * deterministic and takes seconds for the child chart, which a run over many
+ * implementations (`child-spec mutants`) would otherwise pay for each one.
+ */
+const generatedMachines = new Map<MachineName, GeneratedMachine>();
+
+/** Hands the named machine's binding and its generated paths to `use`. */
+function withGenerated<R>(
+  name: MachineName,
+  use: <TEvent extends EventObject>(binding: Binding<TEvent>, generated: GeneratedPaths<TEvent>) => R,
+): R {
+  let known = generatedMachines.get(name);
+  if (known === undefined) {
+    known = withBinding(name, (binding): GeneratedMachine => {
+      const generated = generatePaths(binding);
+      return (inner) => inner(binding, generated);
+    });
+    generatedMachines.set(name, known);
+  }
+  return known(use);
 }
 
 function chosen(machines: readonly MachineName[] | undefined): readonly MachineName[] {

@@ -12,7 +12,10 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import type { CallResult, ImplementationUnderTest, Observation, Operation, SystemUnderTest } from '../impl/contract.ts';
 import { Ledger, type InvariantId, type Violation } from '../invariants/index.ts';
 import { formatViolation } from '../invariants/index.ts';
+import { noChecks } from '../invariants/check-table.ts';
 import { formatEvent, formatResult, type Binding } from './binding.ts';
+import { replayTranscript, TranscriptRecorder } from './determinism.ts';
+import { failureDetails } from './implementationFailure.ts';
 import type { ModelPath } from './paths.ts';
 import { MachineRunner, type MachineShape, type MachineStep } from './transitions.ts';
 
@@ -45,6 +48,8 @@ export interface PathResult {
   readonly ok: boolean;
   readonly steps: readonly StepRecord[];
   readonly invariantChecks: number;
+  /** The elementary checks made, per invariant (see `Ledger.checks`). */
+  readonly invariantCounts: Readonly<Record<InvariantId, number>>;
   readonly failure: PathFailure | null;
   /** The machine steps taken, for coverage. */
   readonly machineSteps: readonly MachineStep<AnyMachineSnapshot>[];
@@ -66,12 +71,48 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Replays `path` of `binding` on a fresh system built by `implementation`. */
+/** How a path is replayed. */
+export interface ReplayOptions {
+  /**
+   * How many times the path is replayed in all (default 1). Each replay
+   * after the first builds a fresh system and must return and observe
+   * exactly what the first did; a difference fails the path as
+   * nondeterministic. Only a path that passed is replayed again.
+   */
+  readonly repeat?: number;
+}
+
+/** Replays `path` of `binding` on a fresh system built by `implementation`, `options.repeat` times. */
 export async function replayPath<TEvent extends EventObject>(
   binding: Binding<TEvent>,
   shape: MachineShape,
   path: ModelPath<TEvent>,
   implementation: ImplementationUnderTest,
+  options: ReplayOptions = {},
+): Promise<PathResult> {
+  const started = performance.now();
+  const recorder = new TranscriptRecorder();
+  const first = await replayOnce(binding, shape, path, implementation, recorder);
+  const transcript = recorder.transcript();
+  if (!first.ok || transcript === null) return first;
+
+  for (let round = 2; round <= (options.repeat ?? 1); round += 1) {
+    const difference = await replayTranscript(implementation, transcript, round, formatOperation);
+    if (difference !== null) {
+      const failure: PathFailure = { kind: 'implementation', invariant: null, ...difference };
+      return { ...first, ok: false, failure, ms: performance.now() - started };
+    }
+  }
+  return { ...first, ms: performance.now() - started };
+}
+
+/** The first replay of a path, with every check, recording what it sends and sees. */
+async function replayOnce<TEvent extends EventObject>(
+  binding: Binding<TEvent>,
+  shape: MachineShape,
+  path: ModelPath<TEvent>,
+  implementation: ImplementationUnderTest,
+  recorder: TranscriptRecorder,
 ): Promise<PathResult> {
   const started = performance.now();
   const steps: StepRecord[] = [];
@@ -82,12 +123,13 @@ export async function replayPath<TEvent extends EventObject>(
     ok: failure === null,
     steps,
     invariantChecks: ledger?.checkCount() ?? 0,
+    invariantCounts: ledger?.checks() ?? noChecks(),
     failure,
     machineSteps,
     ms: performance.now() - started,
   });
-  const implementationFailure = (step: number, reason: string): PathResult =>
-    finish({ kind: 'implementation', step, reason, invariant: null, details: [] });
+  const implementationFailure = (step: number, reason: string, error: unknown): PathResult =>
+    finish({ kind: 'implementation', step, reason, invariant: null, details: failureDetails(error) });
 
   /* build the system the path runs on */
   const description = binding.describe(path.events);
@@ -95,7 +137,7 @@ export async function replayPath<TEvent extends EventObject>(
   try {
     system = await implementation.create(description);
   } catch (error) {
-    return implementationFailure(0, `building the system failed: ${messageOf(error)}`);
+    return implementationFailure(0, `building the system failed: ${messageOf(error)}`, error);
   }
 
   try {
@@ -103,8 +145,9 @@ export async function replayPath<TEvent extends EventObject>(
     try {
       before = await system.observe();
     } catch (error) {
-      return implementationFailure(0, `observing the new system failed: ${messageOf(error)}`);
+      return implementationFailure(0, `observing the new system failed: ${messageOf(error)}`, error);
     }
+    recorder.begin(description, before);
     ledger = new Ledger(description, before);
     const initial = ledger.initialViolations();
     if (initial.length > 0) return finish(invariantFailure(0, initial));
@@ -124,19 +167,22 @@ export async function replayPath<TEvent extends EventObject>(
 
       /* carry them out */
       let result: CallResult = { kind: 'none' };
+      const results: CallResult[] = [];
       for (const operation of resolution.operations) {
         try {
           result = await system.apply(operation);
         } catch (error) {
-          return implementationFailure(index, `${formatOperation(operation)} failed: ${messageOf(error)}`);
+          return implementationFailure(index, `${formatOperation(operation)} failed: ${messageOf(error)}`, error);
         }
+        results.push(result);
       }
       let after: Observation;
       try {
         after = await system.observe();
       } catch (error) {
-        return implementationFailure(index, `observing after ${formatEvent(event)} failed: ${messageOf(error)}`);
+        return implementationFailure(index, `observing after ${formatEvent(event)} failed: ${messageOf(error)}`, error);
       }
+      recorder.step(resolution.operations, results, after);
 
       /* compare with the machine, then the invariants */
       const mismatches = run.check({ event, before, after, machine, result });

@@ -6,7 +6,9 @@
  * child (`server`, service `Child`). The machine's state is checked against
  * the phase, IDs and callbacks of that session; the phases the
  * implementation went through within a call against the states the machine
- * entered; the call's result against the one the machine expects.
+ * entered; the call's result, the session signals it submitted to the
+ * client and the wake-ups of the server's service against the machine's
+ * expectation.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
@@ -24,6 +26,7 @@ import {
 } from '../impl/contract.ts';
 import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } from '../machines/session.ts';
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
+import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
 
 const CLIENT = 'client';
@@ -34,10 +37,13 @@ const CLIENT_QUOTA = { ram: 100_000, caps: 50 };
 
 /** The request every path makes, and an upgrade the client can pay for. */
 const REQUEST_ARGS = 'ram_quota=8192, cap_quota=4, label="session"';
-const UPGRADE_ARGS = 'ram_quota=4096, cap_quota=2';
+const UPGRADE_QUOTA = { ram: 4096, caps: 2 };
+const UPGRADE_ARGS = `ram_quota=${UPGRADE_QUOTA.ram}, cap_quota=${UPGRADE_QUOTA.caps}`;
 const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
 
 const SERVICE_NAMES = { local: 'Local', parent: 'Upstream', child: 'Child' } as const;
+/** The child service, as `Observation.wakeups` keys it. */
+const CHILD_SERVICE = `${SERVER}/${SERVICE_NAMES.child}`;
 const EXPECTED_LABEL = `${CLIENT} -> session`;
 
 const ENV_ROUTES = (['PD', 'CPU', 'LOG', 'ROM'] as const).map((name) => ({
@@ -80,9 +86,11 @@ const EVENTS: readonly SessionEvent[] = [
     (answer): SessionEvent => ({ type: 'session', service: 'parent', answer }),
   ),
   { type: 'session', service: 'child' },
+  { type: 'session', service: 'child', atCost: true },
   ...REFUSALS.map((reason): SessionEvent => ({ type: 'sessionRefused', reason })),
   { type: 'sessionConflict' },
   { type: 'sessionSigh' },
+  { type: 'sessionSighInvalid' },
   { type: 'sessionCap' },
   { type: 'upgrade', funded: true },
   { type: 'upgrade', funded: false },
@@ -158,7 +166,9 @@ class SessionRun implements BindingRun<SessionEvent> {
           service: SERVICE_NAMES[event.service],
           args: REQUEST_ARGS,
         };
-        if (event.service === 'child') return call(request);
+        if (event.service === 'child') {
+          return call(event.atCost ? { ...request, args: `ram_quota=${SESSION_COST}, cap_quota=4, label="session"` } : request);
+        }
         const answers: Operation = { op: 'setAnswers', service: SERVICE_NAMES[event.service], answers: [event.answer] };
         return { ok: true, operations: [answers, request] };
       }
@@ -167,7 +177,8 @@ class SessionRun implements BindingRun<SessionEvent> {
       case 'sessionConflict':
         return call({ op: 'session', child: CLIENT, id: SESSION_ID, service: 'Child', args: REQUEST_ARGS });
       case 'sessionSigh':
-        return call({ op: 'sessionSigh', child: CLIENT, valid: true });
+      case 'sessionSighInvalid':
+        return call({ op: 'sessionSigh', child: CLIENT, valid: event.type === 'sessionSigh' });
       case 'upgradeRefusedUpstream':
         return {
           ok: true,
@@ -237,6 +248,19 @@ class SessionRun implements BindingRun<SessionEvent> {
       problems.push(`${submitted} session signal(s) were submitted to the client, the machine expects ${expectedSignals}`);
     }
 
+    /* the wake-ups of the serving child's service: a request left to the server must reach it */
+    const woken = wakeups(after) - wakeups(before);
+    const expectedWakeups = context.wakeup ? 1 : 0;
+    if (woken !== expectedWakeups) {
+      problems.push(`the call woke ${CHILD_SERVICE} ${woken} time(s), the machine expects ${expectedWakeups}`);
+    }
+
+    /* what the parent reported: warnings and errors, by level */
+    problems.push(...checkReports(context.report, before, after));
+
+    /* where a parent-service upgrade went: upstream, unless upstream refused it (the seed only warns) */
+    problems.push(...checkUpstreamUpgrade(event, context, before, after));
+
     /* what the policy made of a new request: the prefixed label and its own arguments */
     const created = this.session(after);
     if (created && event.type === 'session') problems.push(...checkPolicy(created));
@@ -292,6 +316,32 @@ class SessionRun implements BindingRun<SessionEvent> {
     const accounts = [REFERENCE_ACCOUNT, UPSTREAM_ACCOUNT, pdAccount(CLIENT), pdAccount(SERVER)].map(balance);
     return `${shown}; ${accounts.join(' ')}`;
   }
+}
+
+/** How often the server's child service has been woken so far. */
+function wakeups(observation: Observation): number {
+  return observation.wakeups[CHILD_SERVICE] ?? 0;
+}
+
+/** The quota an upgrade of a parent-service session moves upstream: all of it, or none if upstream refused. */
+function checkUpstreamUpgrade(
+  event: SessionEvent,
+  context: SessionContext,
+  before: Observation,
+  after: Observation,
+): string[] {
+  const upgraded = event.type === 'upgrade' && event.funded && context.result.kind === 'upgrade';
+  const refused = event.type === 'upgradeRefusedUpstream';
+  if (context.service !== 'parent' || !(upgraded || refused)) return [];
+  const balance = (observation: Observation) => observation.accounts[UPSTREAM_ACCOUNT] ?? { ram: 0, caps: 0 };
+  const moved = { ram: balance(after).ram - balance(before).ram, caps: balance(after).caps - balance(before).caps };
+  const expected = refused ? { ram: 0, caps: 0 } : UPGRADE_QUOTA;
+  return moved.ram === expected.ram && moved.caps === expected.caps
+    ? []
+    : [
+        `upstream received ${moved.ram} bytes and ${moved.caps} caps for the upgrade, expected ${expected.ram} and ${expected.caps}` +
+          (refused ? ' (upstream refused it)' : ''),
+      ];
 }
 
 /** The label the policy prefixes with the client's name, and the argument it sets. */
