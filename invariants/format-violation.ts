@@ -20,7 +20,7 @@ export function formatViolation(violation: Violation): string {
   const observedWidth = Math.max(0, ...rows.map((row) => row.observed.length));
 
   const lines = [
-    `${violation.invariant} at step ${violation.step} (${violation.label})`,
+    `${violation.invariant} after operation ${violation.step} of the system (${violation.label})`,
     `  ${violation.message}`,
   ];
   for (const row of rows) {

@@ -114,6 +114,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     machines.push(report);
   }
 
+  /* A full check passes only if its paths covered every state and transition. */
+  const complete = options.pathId === undefined && !options.stopAtFirstFailure;
+  if (complete) failures.push(...machines.flatMap(coverageFailures));
+
   const sum = (pick: (report: MachineReport) => number): number => machines.reduce((total, report) => total + pick(report), 0);
   const paths = sum((report) => report.paths);
   return {
@@ -168,6 +172,27 @@ async function checkMachine<TEvent extends EventObject>(
     coverage: coverage.summary(),
     results,
   };
+}
+
+/** One failure per state or transition of a machine that no replayed path covered. */
+export function coverageFailures(machine: MachineReport): FailureReport[] {
+  const { uncoveredStates, uncoveredTransitions } = machine.coverage;
+  const missed = [
+    ...uncoveredStates.map((id) => `state ${id}`),
+    ...uncoveredTransitions.map((id) => `transition ${id}`),
+  ];
+  return missed.map((what) => ({
+    path: machine.name,
+    machine: machine.name,
+    title: `coverage of the ${machine.name} chart`,
+    kind: 'coverage',
+    step: 0,
+    reason: `no generated path covers ${what}`,
+    invariant: null,
+    details: [],
+    trace: [],
+    replay: `child-spec check --machine ${machine.name}`,
+  }));
 }
 
 function failureReport(result: PathResult, replay: string): FailureReport {

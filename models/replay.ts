@@ -30,7 +30,12 @@ export interface StepRecord {
   readonly observed: string;
 }
 
-export type FailureKind = 'state' | 'result' | 'invariant' | 'implementation';
+/**
+ * What a failure was caught by: the machine's state, a call's result, a
+ * quota invariant, the implementation itself (a crash, a refusal, a bad
+ * reply), or, for a whole check, a state or transition no path covered.
+ */
+export type FailureKind = 'state' | 'result' | 'invariant' | 'implementation' | 'coverage';
 
 export interface PathFailure {
   readonly kind: FailureKind;

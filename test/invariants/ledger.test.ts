@@ -89,7 +89,7 @@ describe('invariants: ledger', () => {
 
   it('formats a violation with its step, message and balances', () => {
     expect(formatViolation(VIOLATION).split('\n')).to.deep.equal([
-      'returned-to-owner at step 5 (sessionResponse server 7 closed)',
+      'returned-to-owner after operation 5 of the system (sessionResponse server 7 closed)',
       '  pd:client differs from the shadow book.',
       '  pd:client  observed ram 98976, caps 20  expected ram 100000, caps 20',
       '  total      observed ram 1, caps 2',
@@ -113,7 +113,7 @@ describe('invariants: ledger', () => {
       VIOLATION,
     ]);
     expect(thrown instanceof Error && thrown.message).to.contain(
-      '1 quota invariant violation:\nreturned-to-owner at step 5',
+      '1 quota invariant violation:\nreturned-to-owner after operation 5 of the system',
     );
   });
 

@@ -77,3 +77,28 @@ describe('models/check', () => {
     });
   }
 });
+
+describe('models/check: coverage in the verdict', () => {
+  it('turns every uncovered state and transition into a coverage failure', async () => {
+    const { coverageFailures } = await import('../../models/check.ts');
+    const failures = coverageFailures({
+      name: 'session',
+      paths: 1,
+      passed: 1,
+      steps: 1,
+      abstractStates: 1,
+      coverage: {
+        states: { covered: 1, total: 2 },
+        transitions: { covered: 1, total: 2 },
+        uncoveredStates: ['session.orphan'],
+        uncoveredTransitions: ['session.orphan --close#0--> session.destroyed'],
+        coveredTransitions: [],
+      },
+      results: [],
+    });
+    expect(failures.map((failure) => [failure.kind, failure.reason])).to.deep.equal([
+      ['coverage', 'no generated path covers state session.orphan'],
+      ['coverage', 'no generated path covers transition session.orphan --close#0--> session.destroyed'],
+    ]);
+  });
+});
