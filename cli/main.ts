@@ -8,12 +8,27 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 
 import { checkCommand } from './commands/check.ts';
+import { diagramCommand } from './commands/diagram.ts';
+import { exploreCommand } from './commands/explore.ts';
+import { fuzzCommand } from './commands/fuzz.ts';
+import { mutantsCommand } from './commands/mutants.ts';
 import { pathsCommand } from './commands/paths.ts';
+import { reportCommand } from './commands/report.ts';
+import { serveCommand } from './commands/serve.ts';
 import { EXIT, type ExitCode } from './exitCodes.ts';
 import { UsageError, type CommandModule } from './usage.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly CommandModule[] = [checkCommand, pathsCommand];
+const COMMANDS: readonly CommandModule[] = [
+  checkCommand,
+  pathsCommand,
+  fuzzCommand,
+  exploreCommand,
+  mutantsCommand,
+  serveCommand,
+  diagramCommand,
+  reportCommand,
+];
 
 function version(): string {
   const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -34,6 +49,7 @@ export async function main(args: readonly string[]): Promise<ExitCode> {
     command.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }
 
+  stopQuietlyWhenTheReaderLeaves();
   try {
     if (args.length === 0) throw new UsageError('no command given: try `child-spec check` or `child-spec --help`');
     await program.parseAsync([...args], { from: 'user' });
@@ -43,10 +59,21 @@ export async function main(args: readonly string[]): Promise<ExitCode> {
   }
 }
 
+/** A reader that stops early (`child-spec paths | head`) is no error: stop without a word. */
+function stopQuietlyWhenTheReaderLeaves(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`child-spec: cannot write the output (${error.code ?? error.message})\n`);
+    process.exit(error.code === 'EPIPE' ? EXIT.passed : EXIT.failed);
+  });
+}
+
 function reportError(error: unknown): ExitCode {
   if (error instanceof CommanderError) {
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
-      return EXIT.passed;
+    if (['commander.helpDisplayed', 'commander.version'].includes(error.code)) return EXIT.passed;
+    if (error.code === 'commander.help') {
+      if (error.exitCode === 0) return EXIT.passed;
+      process.stderr.write('child-spec: no help for an unknown command (see child-spec --help)\n');
+      return EXIT.usage;
     }
     const message = error.message.replace(/^error: /, '').split('\n')[0] ?? error.message;
     process.stderr.write(`child-spec: ${message} (see child-spec --help)\n`);

@@ -12,8 +12,19 @@
  * Amounts: RAM in bytes, capabilities as a count. Plain numbers cross this
  * boundary so that other languages can speak it; the reference implementation
  * wraps them in distinct types inside.
+ *
+ * These types are the source of truth. `schemas/contract.schema.json` says
+ * the same in JSON Schema for implementations in other languages, which the
+ * checker drives over the process protocol (`models/protocol.ts`);
+ * `docs/implementing.md` describes both for implementers.
  */
 
+/**
+ * The version of this contract: of its meaning and of its wire form, the
+ * process protocol, whose `hello` carries it. Raised when an operation, a
+ * result, an observation field or the meaning of one changes, or when the
+ * protocol's framing does.
+ */
 export const CONTRACT_VERSION = 1;
 
 /* ---------------------------------------------------------------- phases */
@@ -323,16 +334,25 @@ export interface Observation {
 
 /* ---------------------------------------------------------- the interface */
 
-/** A system built by an implementation under test. */
+/**
+ * A system built by an implementation under test. The checker uses one
+ * system for one replay of one path, one call at a time, and disposes of it.
+ * The same description and operations must always give the same results and
+ * observations: the checker replays each path more than once and compares.
+ */
 export interface SystemUnderTest {
-  /** Carries out one operation. Throws only on misuse (unknown child, service or ID space). */
+  /** Carries out one operation as the next step. Throws only on misuse (unknown child, service or ID space). */
   apply(operation: Operation): Promise<CallResult>;
+  /** Everything the checker may look at, now; does not change the system. */
   observe(): Promise<Observation>;
+  /** Lets go of the system; it is not used again. */
   dispose(): Promise<void>;
 }
 
 /** An implementation of the child framework that the checker can judge. */
 export interface ImplementationUnderTest {
+  /** Shown in reports. */
   readonly name: string;
+  /** Builds a system (step 0, children constructed); throws on a malformed description. */
   create(description: SystemDescription): Promise<SystemUnderTest>;
 }

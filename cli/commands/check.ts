@@ -1,16 +1,26 @@
+import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 
+import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
 import { listPaths, runCheck, type CheckReport } from '../../models/check.ts';
+import { GuardedImplementation } from '../../models/guardedImplementation.ts';
+import { loadImplementation } from '../../models/loadImplementation.ts';
+import { ProcessImplementation } from '../../models/processImplementation.ts';
 import type { MachineName } from '../../models/registry.ts';
 import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkReport.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { progressReporter } from '../progress.ts';
+import { prepareOutDir } from '../outDir.ts';
 import { machineOption, UsageError, type CommandModule } from '../usage.ts';
 
 const DEFAULT_OUT = 'reports/out';
 /** Failures shown in full in the text output; the reports hold all of them. */
 const SHOWN_FAILURES = 5;
+/** Defaults of the options that guard an implementation under test. */
+const DEFAULT_STEP_TIMEOUT_MS = 5000;
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+const DEFAULT_REPEAT = 2;
 
 interface CheckFlags {
   readonly machine?: MachineName[];
@@ -18,6 +28,33 @@ interface CheckFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly out: string;
+  readonly impl?: string;
+  readonly exec?: string;
+  readonly stepTimeout: number;
+  readonly startTimeout: number;
+  readonly repeat: number;
+}
+
+/** The implementation a check runs on, and how to let go of it. */
+interface Subject {
+  readonly implementation: ImplementationUnderTest;
+  /** Why the implementation became unusable during the check, in one line, if it did. */
+  failure(): string | null;
+  /** The signal that interrupted the check, if one did. */
+  interruptedBy(): string | null;
+  /** Ends what the subject started: stops and reaps the implementation's process. */
+  release(): Promise<void>;
+}
+
+/** Parses a positive integer option value; commander turns the error into a one-line usage error. */
+function positiveInteger(option: string): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
+      throw new InvalidArgumentError(`${option} takes a positive integer, not '${value}'`);
+    }
+    return parsed;
+  };
 }
 
 /** `child-spec check`: every generated path replayed with every invariant. */
@@ -25,44 +62,128 @@ export const checkCommand: CommandModule = (program, context) => {
   program
     .command('check')
     .description(
-      'replay every generated path of the statecharts on the reference implementation, checking every quota invariant after every step',
+      'replay every generated path of the statecharts on the reference implementation (or the one --impl or --exec names), checking every quota invariant after every step',
     )
     .addOption(machineOption())
     .option('-p, --path <id>', 'replay only this path (as listed by `child-spec paths`, e.g. session#12)')
     .option('--json', 'print only the summary, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .option('-o, --out <dir>', 'where check.json and check.md go', DEFAULT_OUT)
+    .option('--impl <module>', 'check the ImplementationUnderTest that this JavaScript or TypeScript module exports (default export or `implementation`)')
+    .option('--exec <command>', 'check the implementation this command starts, over the process protocol of docs/implementing.md (run without a shell)')
+    .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
+    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .option('--repeat <n>', 'replay every path n times; every replay must observe what the first did', positiveInteger('--repeat'), DEFAULT_REPEAT)
     .action(async (flags: CheckFlags) => {
       context.exit(await check(flags));
     });
 };
 
+/** A path id must name a generated path, of a chosen machine if `--machine` is given. */
+function checkPathId(pathId: string, machines: readonly MachineName[] | undefined): void {
+  const path = listPaths().find((known) => known.id === pathId);
+  if (path === undefined) throw new UsageError(`no path '${pathId}': run \`child-spec paths\` to list them`);
+  if (machines && machines.length > 0 && !machines.some((machine) => machine === path.machine)) {
+    throw new UsageError(`path '${pathId}' belongs to the ${path.machine} chart, which --machine leaves out`);
+  }
+}
+
 async function check(flags: CheckFlags): Promise<ExitCode> {
   const talk = !flags.json && !flags.quiet;
-  const implementation = referenceImplementation;
-  if (flags.path !== undefined && !listPaths(flags.machine).some((path) => path.id === flags.path)) {
-    throw new UsageError(`no path '${flags.path}': run \`child-spec paths\` to list them`);
-  }
+  if (flags.path !== undefined) checkPathId(flags.path, flags.machine);
+  await prepareOutDir(flags.out);
+  const subject = await chooseSubject(flags);
+  const implementation = subject.implementation;
   if (talk) process.stderr.write(`${pc.bold('child-spec check')}: ${implementation.name} implementation\n`);
 
-  const report = await runCheck({
-    implementation,
-    machines: flags.machine ?? [],
-    ...(flags.path !== undefined ? { pathId: flags.path } : {}),
-    replayCommand: (pathId) => `child-spec check --path ${pathId}`,
-    ...(talk ? { onProgress: progressReporter(process.stderr) } : {}),
-  });
+  let report: CheckReport;
+  try {
+    report = await runCheck({
+      implementation,
+      machines: flags.machine ?? [],
+      ...(flags.path !== undefined ? { pathId: flags.path } : {}),
+      replayCommand: (pathId) => replayCommand(flags, pathId),
+      ...(talk ? { onProgress: progressReporter(process.stderr) } : {}),
+      repeat: flags.repeat,
+    });
+  } finally {
+    await subject.release();
+  }
   const written = await writeCheckReports(report, flags.out);
 
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summaryOf(report))}\n`);
   } else {
-    process.stdout.write(renderCheck(report, written));
+    process.stdout.write(renderCheck(report, written, subject.failure()));
   }
+  const interrupted = subject.interruptedBy();
+  if (interrupted !== null) process.stderr.write(`child-spec: interrupted by ${interrupted}; the reports hold the paths run until then\n`);
   return report.ok ? EXIT.passed : EXIT.failed;
 }
 
-function renderCheck(report: CheckReport, written: readonly string[]): string {
+/** The command line that replays one path on the same implementation. */
+function replayCommand(flags: CheckFlags, pathId: string): string {
+  const implementation =
+    flags.exec !== undefined ? ` --exec ${shellWord(flags.exec)}` : flags.impl !== undefined ? ` --impl ${shellWord(flags.impl)}` : '';
+  return `child-spec check${implementation} --path ${pathId}`;
+}
+
+/** `value` as one word of a shell command line: as it is when that is safe, else in double quotes. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+/** The reference, a module's implementation (`--impl`), or a process's (`--exec`). */
+async function chooseSubject(flags: CheckFlags): Promise<Subject> {
+  if (flags.impl !== undefined && flags.exec !== undefined) throw new UsageError('--impl and --exec exclude each other: choose one');
+  if (flags.impl !== undefined) return moduleSubject(flags.impl, flags.stepTimeout);
+  if (flags.exec !== undefined) return processSubject(flags.exec, flags);
+  return { implementation: referenceImplementation, failure: () => null, interruptedBy: () => null, release: async () => {} };
+}
+
+async function moduleSubject(module: string, stepTimeoutMs: number): Promise<Subject> {
+  const loaded = await loadImplementation(module);
+  if (loaded.kind === 'failed') throw new UsageError(`cannot use --impl ${module}: ${loaded.reason}`);
+  const implementation = new GuardedImplementation(loaded.implementation, { stepTimeoutMs });
+  return { implementation, failure: () => implementation.failure, interruptedBy: () => null, release: async () => {} };
+}
+
+/**
+ * Starts the process and makes sure it dies with the check: an interrupt
+ * (SIGINT, SIGTERM) kills it, so that the remaining paths fail at once and
+ * the reports are still written; a second interrupt ends the checker; and
+ * whatever way the checker exits, the process is killed.
+ */
+async function processSubject(command: string, flags: CheckFlags): Promise<Subject> {
+  const spawned = ProcessImplementation.spawn({ command, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
+  if (spawned.kind === 'notStarted') throw new UsageError(`cannot run --exec ${JSON.stringify(command)}: ${spawned.reason}`);
+  const implementation = spawned.implementation;
+
+  let interruptedBy: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruptedBy !== null) {
+      implementation.killNow();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    interruptedBy = signal;
+    implementation.interrupt(signal);
+  };
+  const onExit = (): void => implementation.killNow();
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('exit', onExit);
+  const release = async (): Promise<void> => {
+    await implementation.close();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('exit', onExit);
+  };
+
+  const handshake = await implementation.handshake();
+  if (handshake.kind === 'notStarted') {
+    await release();
+    throw new UsageError(`cannot run --exec ${JSON.stringify(command)}: ${handshake.reason}`);
+  }
+  return { implementation, failure: () => implementation.failure, interruptedBy: () => interruptedBy, release };
+}
+
+function renderCheck(report: CheckReport, written: readonly string[], implementationFailure: string | null): string {
   const lines: string[] = [];
   for (const failure of report.failures.slice(0, SHOWN_FAILURES)) {
     lines.push(pc.red(`FAILED ${failure.path}`), ...failureTrace(failure), '');
@@ -70,6 +191,7 @@ function renderCheck(report: CheckReport, written: readonly string[]): string {
   if (report.failures.length > SHOWN_FAILURES) {
     lines.push(`… and ${report.failures.length - SHOWN_FAILURES} more failures, all in ${written.join(' and ')}`, '');
   }
+  if (implementationFailure !== null) lines.push(pc.red(`the implementation failed: ${implementationFailure}`), '');
   for (const machine of report.machines) {
     const { states, transitions } = machine.coverage;
     lines.push(

@@ -1,3 +1,4 @@
+import { prepareOutDir } from '../outDir.ts';
 import pc from 'picocolors';
 
 import { findVariant, VARIANTS, type Variant } from '../../faults/catalog.ts';
@@ -57,6 +58,7 @@ function list(flags: MutantsFlags): ExitCode {
 /** Checks the chosen variants, writes `mutants.json`, and prints the table or the JSON verdict. */
 async function mutants(flags: MutantsFlags): Promise<ExitCode> {
   const variants = chosen(flags.variant);
+  await prepareOutDir(flags.out);
   const talk = !flags.json && !flags.quiet;
   if (talk) process.stderr.write(`${pc.bold('child-spec mutants')}: ${variantCount(variants.length)}\n`);
 

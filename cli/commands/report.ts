@@ -1,3 +1,4 @@
+import { prepareOutDir } from '../outDir.ts';
 import { readReportInput, ReportInputError, type ReportInput } from '../../reports/reportInput.ts';
 import { writeReport } from '../../reports/report.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
@@ -29,6 +30,7 @@ export const reportCommand: CommandModule = (program, context) => {
 
 async function report(flags: ReportFlags): Promise<ExitCode> {
   const input = await readInput(flags.in);
+  await prepareOutDir(flags.out);
   const written = await writeReport(input, { out: flags.out, ...(flags.junit !== undefined ? { junit: flags.junit } : {}) });
   for (const file of written) process.stdout.write(`${file}\n`);
   return EXIT.passed;

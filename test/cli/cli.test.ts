@@ -8,7 +8,7 @@ import { expect } from 'chai';
 const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
 
 function childSpec(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -36,6 +36,29 @@ describe('cli', () => {
 
   it('rejects an unknown path id in one line with exit code 2', () => {
     expectOneLineError(childSpec('check', '--path', 'session#99999'), "no path 'session#99999'");
+  });
+
+  it('rejects help for an unknown command in one line with exit code 2', () => {
+    expectOneLineError(childSpec('help', 'bogus'), 'no help for an unknown command');
+  });
+
+  it('rejects an output folder it cannot create before doing any work', () => {
+    expectOneLineError(childSpec('check', '--path', 'session#1', '--out', '/proc/child-spec'), 'cannot create --out folder');
+    expectOneLineError(childSpec('check', '--path', 'session#1', '--out', 'README.md/sub'), 'cannot use --out folder');
+    expectOneLineError(childSpec('check', '--path', 'session#1', '--out', ''), '--out needs a folder name');
+  });
+
+  it('says when a path belongs to a chart that --machine leaves out', () => {
+    expectOneLineError(childSpec('check', '--machine', 'child', '--path', 'session#1'), 'belongs to the session chart');
+  });
+
+  it('stops quietly when the reader of its output leaves early', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" paths | head -n 1; exit "\${PIPESTATUS:-0}"`], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.stdout).to.match(/^session#1 /);
+    expect(result.stderr).to.equal('');
   });
 
   it('asks for a command when given none', () => {
@@ -72,7 +95,7 @@ describe('cli', () => {
   it('lists paths as text and as JSON', () => {
     const text = childSpec('paths', '--machine', 'session');
     expect(text.code).to.equal(0);
-    expect(text.stdout).to.match(/^session#1 +session\(/m);
+    expect(text.stdout).to.match(/^session#1 +\w+/m);
     const json = childSpec('paths', '--json');
     const paths = JSON.parse(json.stdout) as { id: string; machine: string; events: unknown[] }[];
     expect(paths.map((path) => path.machine)).to.include.members(['session', 'child']);

@@ -78,7 +78,7 @@ describe('cli mutants', () => {
     expect(lines[2]).to.match(/^1 variant, 1 killed, 0 survived, \d+\.\d s$/);
     expect(lines[3]).to.equal(`report: ${join(out, 'mutants.json')}`);
     expect(lines[4]).to.equal('ALL KILLED');
-    expect(run.stderr).to.match(/\[1\/1\] session-cost-kept: killed by invariant:returned-to-owner at step 1 of session#1/);
+    expect(run.stderr).to.match(/\[1\/1\] session-cost-kept: killed by invariant:returned-to-owner at step \d+ of session#\d+/);
     expect(existsSync(join(out, 'mutants.json'))).to.equal(true);
   });
 
@@ -102,8 +102,8 @@ describe('cli mutants', () => {
     expect(written).to.nested.include({
       'variants[0].name': 'request-unacknowledged',
       'variants[0].file': 'sessionRequest.ts',
-      'variants[0].path': 'session#1',
     });
+    expect(written).to.have.nested.property('variants[0].path').that.matches(/^session#\d+$/);
   });
 
   it('rejects an unknown variant in one line with exit code 2', () => {

@@ -1,0 +1,23 @@
+/**
+ * The error an implementation under test fails a call with when the checker,
+ * not the implementation, found the fault: no reply in time, a reply that
+ * does not fit its schema, a process that died. Its message is the one-line
+ * reason a report shows; `details` holds further lines (the tail of a dead
+ * process's standard error), which the report lists under the reason.
+ */
+export class ImplementationFailure extends Error {
+  override readonly name = 'ImplementationFailure';
+
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The further lines an error carries for a report: an `ImplementationFailure`'s details, else none. */
+export function failureDetails(error: unknown): readonly string[] {
+  return error instanceof ImplementationFailure ? error.details : [];
+}
