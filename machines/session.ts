@@ -386,28 +386,8 @@ export const sessionMachine = sessionSetup.createMachine({
         actions: { type: 'carryOut', params: { pending: 'none' } },
       },
       on: {
-        sessionCap: {
-          guard: 'clientPresent',
-          target: 'CAP_HANDED_OUT',
-          actions: { type: 'expect', params: { result: capValid } },
-        },
-        upgrade: {
-          guard: 'clientPresent',
-          actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
-        },
-        close: {
-          guard: 'clientPresent',
-          target: 'CLOSE_REQUESTED',
-          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
-        },
-        deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+        ...livingAsyncSession().on,
         ...everyPhase({ answerPending: true }).on,
-        destroyClient: {
-          guard: 'clientPresent',
-          target: 'CLOSE_REQUESTED',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
-        },
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
       },
     },
 
@@ -494,28 +474,8 @@ export const sessionMachine = sessionSetup.createMachine({
       },
       on: {
         /* A valid cap makes `session_cap` set CAP_HANDED_OUT even mid-upgrade. */
-        sessionCap: {
-          guard: 'clientPresent',
-          target: 'CAP_HANDED_OUT',
-          actions: { type: 'expect', params: { result: capValid } },
-        },
-        upgrade: {
-          guard: 'clientPresent',
-          actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
-        },
-        close: {
-          guard: 'clientPresent',
-          target: 'CLOSE_REQUESTED',
-          actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
-        },
-        deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+        ...livingAsyncSession().on,
         ...everyPhase({ okTarget: 'CAP_HANDED_OUT' }).on,
-        destroyClient: {
-          guard: 'clientPresent',
-          target: 'CLOSE_REQUESTED',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
-        },
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
       },
     },
 
@@ -564,6 +524,40 @@ export const sessionMachine = sessionSetup.createMachine({
     destroyed: { type: 'final' },
   },
 });
+
+/**
+ * What a session at a child service hears from its client and the parent in
+ * AVAILABLE and UPGRADE_REQUESTED, which only async sessions rest in: the
+ * cap is valid, so `session_cap` hands it out; an upgrade must wait; a close
+ * or the client's destruction leaves the close to the server, woken for it.
+ */
+function livingAsyncSession() {
+  return sessionSetup.createStateConfig({
+    on: {
+      sessionCap: {
+        guard: 'clientPresent',
+        target: 'CAP_HANDED_OUT',
+        actions: { type: 'expect', params: { result: capValid } },
+      },
+      upgrade: {
+        guard: 'clientPresent',
+        actions: [{ type: 'expect', params: { result: upgradePending } }, { type: 'reports', params: { level: 'warning' } }],
+      },
+      close: {
+        guard: 'clientPresent',
+        target: 'CLOSE_REQUESTED',
+        actions: ['discardClientId', { type: 'expect', params: { result: closePending } }, 'wakeService'],
+      },
+      deliverSessionCap: { actions: { type: 'expect', params: { result: none } } },
+      destroyClient: {
+        guard: 'clientPresent',
+        target: 'CLOSE_REQUESTED',
+        actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
+      },
+      destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+    },
+  });
+}
 
 /**
  * A phase in which the session failed: the client learns of it through
