@@ -198,14 +198,14 @@ const yieldProtocol = childSetup.createStateConfig({
         unregistered: {
           on: {
             yieldSigh: { target: 'registered', actions: quiet },
-            yield: { target: '#child.active.yield.request.requested', actions: quiet },
+            yield: { actions: quiet },
           },
         },
         registered: {
           on: {
             yieldSigh: { actions: quiet },
             yieldSighInvalid: { target: 'unregistered', actions: quiet },
-            yield: { target: '#child.active.yield.request.requested', actions: signalling('yield') },
+            yield: { actions: signalling('yield') },
           },
         },
       },
@@ -215,6 +215,7 @@ const yieldProtocol = childSetup.createStateConfig({
       states: {
         none: {
           on: {
+            yield: { target: 'requested' },
             yieldRequest: { actions: { type: 'expect', params: { result: { kind: 'args', args: '' } } } },
             yieldResponse: { actions: quiet },
           },

@@ -245,6 +245,7 @@ const sessionSetup = setup({
       sigh: true,
       signal: context.service === 'child' && context.client === 'present',
       wakeup: false,
+      report: 'none' as Report,
       result: none,
     })),
     carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),

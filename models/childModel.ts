@@ -18,23 +18,20 @@
 import type { AnyMachineSnapshot } from 'xstate';
 
 import { ENV_SESSION_IDS, SERVICE_NAME_MAX, type EnvSession } from '../impl/contract.ts';
-import type {
-  ChildView,
-  Observation,
-  Operation,
-  ProcessOutcome,
-  RouteDescription,
-  RouteTarget,
-  ServiceAnswer,
-  SessionView,
-  Signals,
-  SystemDescription,
-} from '../impl/contract.ts';
-import { MAX_OUTSTANDING_HEARTBEATS, childMachine, YIELD_ARGS, type ChildContext, type ChildEvent, type EnvMode } from '../machines/child.ts';
-
-/** Every count of outstanding heartbeats the child chart follows. */
-const OUTSTANDING_COUNTS = Array.from({ length: MAX_OUTSTANDING_HEARTBEATS + 1 }, (_, count) => count);
+import type { Observation, Operation, ProcessOutcome, SessionView, SystemDescription } from '../impl/contract.ts';
+import { childMachine, YIELD_ARGS, type ChildContext, type ChildEvent, type EnvMode } from '../machines/child.ts';
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
+import {
+  BINARY_ANSWERS,
+  BINARY_SERVICE,
+  binaryRoutes,
+  binarySession as binarySessionOf,
+  childStateProblems,
+  ENV_QUOTA,
+  environmentAfterBuild,
+  policyEffects,
+  signalProblems,
+} from './childPredicates.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
 
@@ -44,22 +41,8 @@ const EXIT_VALUE = 7;
 const ANNOUNCED = 'Block';
 /** Longer than a valid `Parent::Service_name`. */
 const INVALID_SERVICE_NAME = 'B'.repeat(SERVICE_NAME_MAX + 1);
-const ENV_QUOTA = { ram: 4096, caps: 2 };
-const RETRY_STEP = 4096;
-const ATTEMPTS = 10;
 /** The server's ROM service, as `Observation.wakeups` keys it. */
 const SERVER_ROM = `${SERVER}/ROM`;
-
-/** What the local binary ROM service answers, per set-up. */
-const BINARY_ANSWERS: Record<EnvMode, readonly ServiceAnswer[]> = {
-  local: [],
-  static: [],
-  unrouted: [],
-  retry: ['insufficientRam', 'insufficientRam', 'insufficientCaps', 'ok'],
-  exhausted: Array<ServiceAnswer>(ATTEMPTS).fill('insufficientRam'),
-  denied: ['denied'],
-  child: [],
-};
 
 const ENV_ROUTES = (['PD', 'CPU', 'LOG', 'ROM'] as const).map((name) => ({
   service: name,
@@ -68,29 +51,13 @@ const ENV_ROUTES = (['PD', 'CPU', 'LOG', 'ROM'] as const).map((name) => ({
 
 /** The system for a path whose child is built with `env` and `process`. */
 export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescription {
-  const binaryRoute = ((): RouteTarget => {
-    switch (env) {
-      case 'child':
-        return { kind: 'child', server: SERVER, name: 'ROM' };
-      case 'unrouted':
-        return { kind: 'deny' };
-      case 'local':
-      case 'static':
-      case 'retry':
-      case 'exhausted':
-      case 'denied':
-        return { kind: 'local', name: 'BinaryROM' };
-    }
-  })();
-  const linkerRoutes: RouteDescription[] =
-    env === 'static' ? [{ service: 'ROM', labelPrefix: `${CHILD} -> ld.lib.so`, to: { kind: 'deny' } }] : [];
   return {
     sessionCost: 1024,
     reference: { ram: 10_000_000, caps: 10_000 },
     upstream: { ram: 10_000_000, caps: 10_000 },
     services: [
       ...ENV_ROUTES.map((route) => ({ name: route.service, kind: 'local' as const })),
-      { name: 'BinaryROM', kind: 'local' },
+      { name: BINARY_SERVICE, kind: 'local' },
     ],
     children: [
       { name: SERVER, quota: { ram: 200_000, caps: 100 }, routes: ENV_ROUTES, dynamic: false },
@@ -101,7 +68,7 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
         dynamic: true,
         process,
         envQuota: ENV_QUOTA,
-        routes: [{ service: 'ROM', labelPrefix: `${CHILD} -> binary`, to: binaryRoute }, ...linkerRoutes, ...ENV_ROUTES],
+        routes: [...binaryRoutes(env, CHILD, SERVER), ...ENV_ROUTES],
       },
     ],
   };
@@ -185,7 +152,7 @@ function romWakeups(observation: Observation): number {
 }
 
 function binarySession(observation: Observation): SessionView | undefined {
-  return observation.sessions.find((view) => view.client === CHILD && view.env === 'binary');
+  return binarySessionOf(observation, CHILD);
 }
 
 class ChildRun implements BindingRun<ChildEvent> {
@@ -196,7 +163,7 @@ class ChildRun implements BindingRun<ChildEvent> {
       case 'build': {
         const answers = BINARY_ANSWERS[event.env];
         const start: Operation = { op: 'startChild', child };
-        return answers.length > 0 ? call({ op: 'setAnswers', service: 'BinaryROM', answers }, start) : call(start);
+        return answers.length > 0 ? call({ op: 'setAnswers', service: BINARY_SERVICE, answers }, start) : call(start);
       }
       case 'deliverEnvCap':
       case 'denyEnv': {
@@ -256,13 +223,7 @@ class ChildRun implements BindingRun<ChildEvent> {
     }
 
     /* the signals the call submitted */
-    for (const kind of Object.keys(now.signals) as (keyof Signals)[]) {
-      const submitted = now.signals[kind] - was.signals[kind];
-      const expected = context.signal === kind ? 1 : 0;
-      if (submitted !== expected) {
-        problems.push(`${submitted} ${kind} signal(s) were submitted, the machine expects ${expected}`);
-      }
-    }
+    problems.push(...signalProblems(context.signal === null ? {} : { [context.signal]: 1 }, was, now));
 
     /* the wake-ups of the server's ROM service, which serves the binary in set-up `child` */
     const woken = romWakeups(after) - romWakeups(before);
@@ -274,16 +235,16 @@ class ChildRun implements BindingRun<ChildEvent> {
     problems.push(...checkReports(context.report, before, after));
 
     /* what the call told the policy */
-    problems.push(...policyEffects(event, was, now));
+    problems.push(...policyEffects(event, was, now, ANNOUNCED));
 
     /* the environment sessions the set-up leads to, and that a refused close leaves */
-    if (event.type === 'build') problems.push(...environmentAfterBuild(event.env, after));
+    if (event.type === 'build') problems.push(...environmentAfterBuild(event.env, after, CHILD));
     if (event.type === 'closeEnvSession' && envSessions(before) !== envSessions(after)) {
       problems.push(`closing the ${event.env} environment session by its ID was to be refused, but the environment sessions changed`);
     }
 
     /* the state the machine rests in */
-    problems.push(...checkState(machine.snapshot, now, after));
+    problems.push(...childStateProblems(machine.snapshot, now, binarySession(after), EXIT_VALUE));
     return problems;
   }
 
@@ -307,90 +268,4 @@ function envSessions(observation: Observation): string {
       .filter((view) => view.client === CHILD && view.env !== null)
       .map((view) => [view.key, view.env, view.phase, view.clientId]),
   );
-}
-
-function policyEffects(event: ChildEvent, was: ChildView, now: ChildView): string[] {
-  const grew = (before: number, after: number, what: string): string[] =>
-    after === before + 1 ? [] : [`${what} went from ${before} to ${after}, expected one more`];
-  switch (event.type) {
-    case 'resourceRequest':
-      return grew(was.resourceRequests.length, now.resourceRequests.length, 'resource requests');
-    case 'yieldResponse':
-      return grew(was.yieldResponses, now.yieldResponses, 'yield responses');
-    case 'announce':
-      if (!event.valid) {
-        return now.announced.length === was.announced.length ? [] : ['an invalid service name was announced'];
-      }
-      return now.announced.includes(ANNOUNCED) ? [] : [`the announced service ${ANNOUNCED} is not recorded`];
-    default:
-      return [];
-  }
-}
-
-/** The binary ROM session right after the child is built, by set-up. */
-function environmentAfterBuild(env: EnvMode, observation: Observation): string[] {
-  const binary = binarySession(observation);
-  const expect = (phase: string, ram: number, caps: number): string[] => {
-    if (!binary) return [`the binary ROM session was expected in ${phase}, but it does not exist`];
-    const problems: string[] = [];
-    if (binary.phase !== phase) problems.push(`the binary ROM session is in ${binary.phase}, expected ${phase}`);
-    if (binary.donated.ram !== ram || binary.donated.caps !== caps) {
-      problems.push(
-        `the binary ROM session carries ${binary.donated.ram} bytes and ${binary.donated.caps} caps, expected ${ram} and ${caps}`,
-      );
-    }
-    return problems;
-  };
-  const linker = observation.sessions.find((view) => view.client === CHILD && view.env === 'linker');
-  switch (env) {
-    case 'local':
-      return expect('CAP_HANDED_OUT', ENV_QUOTA.ram, ENV_QUOTA.caps);
-    case 'static':
-      return [
-        ...expect('CAP_HANDED_OUT', ENV_QUOTA.ram, ENV_QUOTA.caps),
-        ...(linker ? [`the linker ROM session exists in ${linker.phase}, but its route is denied`] : []),
-      ];
-    case 'unrouted':
-      return binary ? [`the binary ROM session exists in ${binary.phase}, but its route is denied`] : [];
-    case 'retry':
-      return expect('CAP_HANDED_OUT', ENV_QUOTA.ram + 2 * RETRY_STEP, ENV_QUOTA.caps + 1);
-    case 'exhausted':
-      return expect('INSUFFICIENT_RAM_QUOTA', ENV_QUOTA.ram + (ATTEMPTS - 1) * RETRY_STEP, ENV_QUOTA.caps);
-    case 'denied':
-      return expect('SERVICE_DENIED', ENV_QUOTA.ram, ENV_QUOTA.caps);
-    case 'child':
-      return expect('CREATE_REQUESTED', ENV_QUOTA.ram, ENV_QUOTA.caps);
-  }
-}
-
-function checkState(snapshot: AnyMachineSnapshot, child: ChildView, observation: Observation): string[] {
-  const context = contextOf(snapshot);
-  const problems: string[] = [];
-  const expect = (holds: boolean, sentence: string): void => {
-    if (!holds) problems.push(sentence);
-  };
-
-  if (snapshot.matches('idle')) expect(!child.constructed, 'the child was not to be constructed yet');
-  if (snapshot.matches('envPending')) {
-    expect(child.constructed && !child.active, 'the child was expected constructed and waiting for its environment');
-    expect(binarySession(observation)?.phase === 'CREATE_REQUESTED', 'the binary ROM session was expected to wait for its server');
-  }
-  if (snapshot.matches('envIncomplete')) {
-    expect(child.constructed && !child.active && child.startError === null, 'the child was expected constructed, not started, without a start error');
-  }
-  if (snapshot.matches('startFailed')) {
-    expect(!child.active && child.startError === context.process, `the child was expected to fail to start with ${context.process}, it has ${child.startError ?? 'no error'}`);
-  }
-  if (snapshot.matches('active')) {
-    expect(child.active && !child.pdClosed, 'the child was expected active');
-    const outstanding = OUTSTANDING_COUNTS.find((count) => snapshot.matches({ active: { heartbeat: `outstanding${count}` } })) ?? 0;
-    expect(child.outstandingHeartbeats === outstanding, `the child has ${child.outstandingHeartbeats} outstanding heartbeats, expected ${outstanding}`);
-    const exited = snapshot.matches({ active: { exit: 'exited' } });
-    expect(child.exitValue === (exited ? EXIT_VALUE : null), `the child's exit value is ${child.exitValue}, expected ${exited ? EXIT_VALUE : 'none'}`);
-    const requested = snapshot.matches({ active: { yield: { request: 'requested' } } });
-    expect(child.yieldArgs === (requested ? YIELD_ARGS : ''), `the child's yield request is "${child.yieldArgs}", expected "${requested ? YIELD_ARGS : ''}"`);
-  }
-  if (snapshot.matches('sessionsClosed')) expect(child.pdClosed && !child.destroyed, 'the child was expected with its PD closed, not yet destroyed');
-  if (snapshot.matches('destroyed')) expect(child.destroyed, 'the child was expected destroyed');
-  return problems;
 }

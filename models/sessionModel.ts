@@ -14,13 +14,11 @@ import type { AnyMachineSnapshot } from 'xstate';
 
 import {
   pdAccount,
-  PHASES,
   REFERENCE_ACCOUNT,
   SESSION_ARGS_MAX,
   UPSTREAM_ACCOUNT,
   type Observation,
   type Operation,
-  type Phase,
   type SessionView,
   type SystemDescription,
 } from '../impl/contract.ts';
@@ -28,6 +26,7 @@ import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } 
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
+import { phaseOfState, phasesProblem, policyProblems, sessionStateProblems } from './sessionPredicates.ts';
 
 const CLIENT = 'client';
 const SERVER = 'server';
@@ -230,15 +229,10 @@ class SessionRun implements BindingRun<SessionEvent> {
     }
 
     /* the phases gone through within the call */
-    const expectedPhases = machine.entered.map(phaseOfNode).filter((phase) => phase !== null);
     const history = this.key === null ? [] : (after.history[this.key] ?? []);
-    const newPhases = collapse(history.slice(this.historyLength));
+    const phases = phasesProblem(machine.entered.map(phaseOfState), history.slice(this.historyLength));
     this.historyLength = history.length;
-    if (newPhases.join(' ') !== collapse(expectedPhases).join(' ')) {
-      problems.push(
-        `the session went through [${newPhases.join(', ')}], the machine through [${expectedPhases.join(', ')}]`,
-      );
-    }
+    if (phases !== null) problems.push(phases);
 
     /* the session signals the call submitted to the client */
     const signals = (observation: Observation): number => observation.children[CLIENT]?.signals.session ?? 0;
@@ -263,7 +257,7 @@ class SessionRun implements BindingRun<SessionEvent> {
 
     /* what the policy made of a new request: the prefixed label and its own arguments */
     const created = this.session(after);
-    if (created && event.type === 'session') problems.push(...checkPolicy(created));
+    if (created && event.type === 'session') problems.push(...policyProblems(created, EXPECTED_LABEL, { verbose: 'yes' }));
 
     /* the state the machine rests in */
     problems.push(...this.checkState(machine.snapshot, after));
@@ -279,25 +273,7 @@ class SessionRun implements BindingRun<SessionEvent> {
       const stray = observation.sessions.find((view) => view.client === CLIENT && view.env === null);
       return stray ? [`no session was expected, but ${stray.key} exists in ${stray.phase}`] : [];
     }
-    if (state === 'destroyed') {
-      return session ? [`the session was expected to be destroyed, but is in ${session.phase}`] : [];
-    }
-    if (!session) return [`the session was expected in ${state}, but it does not exist`];
-
-    const problems: string[] = [];
-    if (session.phase !== state) problems.push(`the session is in ${session.phase}, the machine in ${state}`);
-    const expectedId = context.client === 'present' ? SESSION_ID : null;
-    if (session.clientId !== expectedId) {
-      problems.push(`the session's client ID is ${session.clientId}, expected ${expectedId} (client ${context.client})`);
-    }
-    const expectedCallbacks = context.client !== 'vanished';
-    if (session.callbacks !== expectedCallbacks) {
-      problems.push(`the session's callbacks are ${session.callbacks ? 'set' : 'cleared'}, expected ${expectedCallbacks ? 'set' : 'cleared'}`);
-    }
-    if (context.service !== null && session.serviceKind !== context.service) {
-      problems.push(`the session is served by a ${session.serviceKind} service, expected ${context.service}`);
-    }
-    return problems;
+    return sessionStateProblems(state, context, session, SESSION_ID);
   }
 
   private session(observation: Observation): SessionView | undefined {
@@ -342,28 +318,4 @@ function checkUpstreamUpgrade(
         `upstream received ${moved.ram} bytes and ${moved.caps} caps for the upgrade, expected ${expected.ram} and ${expected.caps}` +
           (refused ? ' (upstream refused it)' : ''),
       ];
-}
-
-/** The label the policy prefixes with the client's name, and the argument it sets. */
-function checkPolicy(session: SessionView): string[] {
-  const problems: string[] = [];
-  if (session.label !== EXPECTED_LABEL) {
-    problems.push(`the session's label is "${session.label}", expected "${EXPECTED_LABEL}"`);
-  }
-  if (!/(^|,\s*)verbose="?yes"?(\s*,|$)/.test(session.args)) {
-    problems.push(`the session's args "${session.args}" lack the policy's verbose=yes`);
-  }
-  return problems;
-}
-
-/** The phase a state node of the session machine stands for; null for `idle`. */
-function phaseOfNode(id: string): Phase | 'DESTROYED' | null {
-  const name = id.slice(id.lastIndexOf('.') + 1);
-  if (name === 'destroyed') return 'DESTROYED';
-  return PHASES.find((phase) => phase === name) ?? null;
-}
-
-/** Drops immediate repetitions: setting a phase the session already has is no change. */
-function collapse<T>(items: readonly T[]): T[] {
-  return items.filter((item, index) => index === 0 || items[index - 1] !== item);
 }

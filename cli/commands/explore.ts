@@ -37,7 +37,6 @@ interface ExploreFlags {
   readonly startTimeout: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
-  readonly exposeKnownIssues?: boolean;
 }
 
 /** `a,b,c` as a list; `none` as the empty list. */
@@ -71,7 +70,6 @@ export const exploreCommand: CommandModule = (program, context) => {
     .option('--exec <command>', 'explore the implementation this command starts, over the process protocol')
     .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
     .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
-    .option('--expose-known-issues', "take the steps that expose the statecharts' known defects (models/exploreKnownIssues.ts), which are otherwise steered around")
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: ExploreFlags) => {
@@ -133,7 +131,6 @@ async function explore(flags: ExploreFlags): Promise<ExitCode> {
     report = await runExplore({
       config,
       ...(subject ? { implementation: subject.implementation } : {}),
-      exposeKnownIssues: flags.exposeKnownIssues ?? false,
       ...(talk ? { onProgress: exploreProgress(process.stderr) } : {}),
     });
   } finally {
@@ -148,8 +145,7 @@ async function explore(flags: ExploreFlags): Promise<ExitCode> {
 function replayCommand(flags: ExploreFlags, config: ExploreConfig): string {
   const implementation =
     flags.exec !== undefined ? ` --exec ${JSON.stringify(flags.exec)}` : flags.impl !== undefined ? ` --impl ${flags.impl}` : '';
-  const expose = flags.exposeKnownIssues ? ' --expose-known-issues' : '';
-  return `child-spec explore${implementation}${expose} ${configFlags(config)}`;
+  return `child-spec explore${implementation} ${configFlags(config)}`;
 }
 
 function describeConfig(config: ExploreConfig): string {

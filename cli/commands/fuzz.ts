@@ -28,7 +28,6 @@ interface FuzzFlags {
   readonly startTimeout: number;
   readonly json?: boolean;
   readonly quiet?: boolean;
-  readonly exposeKnownIssues?: boolean;
 }
 
 /** Parses a positive integer option value; commander turns the error into a one-line usage error. */
@@ -65,7 +64,6 @@ export const fuzzCommand: CommandModule = (program, context) => {
     .option('--exec <command>', 'fuzz the implementation this command starts, over the process protocol of docs/implementing.md')
     .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
     .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
-    .option('--expose-known-issues', "take the steps that expose the statecharts' known defects (models/exploreKnownIssues.ts), which are otherwise steered around")
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: FuzzFlags) => {
@@ -91,7 +89,6 @@ async function fuzz(flags: FuzzFlags): Promise<ExitCode> {
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
       ...(flags.replay === undefined ? {} : { replay: flags.replay }),
       ...(subject ? { implementation: subject.implementation } : {}),
-      exposeKnownIssues: flags.exposeKnownIssues ?? false,
       replayCommand: (seed, path) => replayCommand(flags, seed, path),
       ...(talk ? { onProgress: fuzzProgress(process.stderr, flags.runs) } : {}),
     });
@@ -107,8 +104,7 @@ async function fuzz(flags: FuzzFlags): Promise<ExitCode> {
 function replayCommand(flags: FuzzFlags, seed: number, path: string): string {
   const implementation =
     flags.exec !== undefined ? ` --exec ${JSON.stringify(flags.exec)}` : flags.impl !== undefined ? ` --impl ${flags.impl}` : '';
-  const expose = flags.exposeKnownIssues ? ' --expose-known-issues' : '';
-  return `child-spec fuzz${implementation}${expose} --seed ${seed} --max-commands ${flags.maxCommands} --replay '${path}'`;
+  return `child-spec fuzz${implementation} --seed ${seed} --max-commands ${flags.maxCommands} --replay '${path}'`;
 }
 
 /** What `--json` prints: the verdict, and the failure with its trace. */
