@@ -84,28 +84,33 @@ export function closed(phase: Phase): boolean {
 export type ServiceKind = 'local' | 'parent' | 'child';
 
 /** How a local service's factory, or the upstream parent, answers a request. */
-export type ServiceAnswer = 'ok' | 'denied' | 'insufficientRam' | 'insufficientCaps';
+export const SERVICE_ANSWERS = ['ok', 'denied', 'insufficientRam', 'insufficientCaps'] as const;
+export type ServiceAnswer = (typeof SERVICE_ANSWERS)[number];
 
 /** Upstream may also run out of quota; the parent turns both into a denial. */
-export type UpstreamAnswer = ServiceAnswer | 'outOfRam' | 'outOfCaps';
+export const UPSTREAM_ANSWERS = [...SERVICE_ANSWERS, 'outOfRam', 'outOfCaps'] as const;
+export type UpstreamAnswer = (typeof UPSTREAM_ANSWERS)[number];
 
 /** `Parent::Session_response`, as a serving child reports it. */
-export type SessionResponse = 'ok' | 'closed' | 'denied' | 'insufficientRam' | 'insufficientCaps';
+export const SESSION_RESPONSES = ['ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'] as const;
+export type SessionResponse = (typeof SESSION_RESPONSES)[number];
 
 /** The environment sessions every child gets, with their fixed client IDs. */
 export const ENV_SESSION_IDS = { pd: 1, cpu: 2, log: 3, binary: 4, linker: 5 } as const;
 export type EnvSession = keyof typeof ENV_SESSION_IDS;
 
 /** How the construction of the initial thread and process ends. */
-export type ProcessOutcome =
-  | 'ok'
-  | 'outOfRam'
-  | 'outOfCaps'
-  | 'threadCreationFailed'
-  | 'missingLinker'
-  | 'invalidExecutable'
-  | 'regionConflict'
-  | 'invalidDataspace';
+export const PROCESS_OUTCOMES = [
+  'ok',
+  'outOfRam',
+  'outOfCaps',
+  'threadCreationFailed',
+  'missingLinker',
+  'invalidExecutable',
+  'regionConflict',
+  'invalidDataspace',
+] as const;
+export type ProcessOutcome = (typeof PROCESS_OUTCOMES)[number];
 
 /** The exceptions a parent-interface call can end in, as values. */
 export type CallError = 'denied' | 'insufficientRam' | 'insufficientCaps' | 'outOfRam' | 'outOfCaps';

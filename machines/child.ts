@@ -27,7 +27,8 @@ import type { CallResult, EnvSession, ProcessOutcome } from '../impl/contract.ts
  * `local` with the linker's route denied, which a statically linked binary
  * does not need.
  */
-export type EnvMode = 'local' | 'static' | 'retry' | 'exhausted' | 'denied' | 'unrouted' | 'child';
+export const ENV_MODES = ['local', 'static', 'retry', 'exhausted', 'denied', 'unrouted', 'child'] as const;
+export type EnvMode = (typeof ENV_MODES)[number];
 
 /** The signals a parent submits to a child. */
 export type SignalKind = 'session' | 'yield' | 'resourceAvail' | 'heartbeat';

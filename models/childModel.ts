@@ -17,9 +17,9 @@
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
-import { ENV_SESSION_IDS, SERVICE_NAME_MAX, type EnvSession } from '../impl/contract.ts';
+import { ENV_SESSION_IDS, PROCESS_OUTCOMES, SERVICE_NAME_MAX, type EnvSession } from '../impl/contract.ts';
 import type { Observation, Operation, ProcessOutcome, SessionView, SystemDescription } from '../impl/contract.ts';
-import { childMachine, YIELD_ARGS, type ChildContext, type ChildEvent, type EnvMode } from '../machines/child.ts';
+import { childMachine, ENV_MODES, YIELD_ARGS, type ChildContext, type ChildEvent, type EnvMode } from '../machines/child.ts';
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import {
   BINARY_ANSWERS,
@@ -74,17 +74,6 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
   };
 }
 
-const PROCESS_OUTCOMES: readonly ProcessOutcome[] = [
-  'ok',
-  'outOfRam',
-  'outOfCaps',
-  'threadCreationFailed',
-  'missingLinker',
-  'invalidExecutable',
-  'regionConflict',
-  'invalidDataspace',
-];
-
 const PLAIN_EVENTS = [
   'deliverEnvCap',
   'denyEnv',
@@ -110,9 +99,7 @@ const PLAIN_EVENTS = [
 
 const EVENTS: readonly ChildEvent[] = [
   ...PROCESS_OUTCOMES.map((process): ChildEvent => ({ type: 'build', env: 'local', process })),
-  ...(['static', 'retry', 'exhausted', 'denied', 'unrouted', 'child'] as const).map(
-    (env): ChildEvent => ({ type: 'build', env, process: 'ok' }),
-  ),
+  ...ENV_MODES.filter((env) => env !== 'local').map((env): ChildEvent => ({ type: 'build', env, process: 'ok' })),
   ...PLAIN_EVENTS.map((type): ChildEvent => ({ type })),
   { type: 'announce', valid: true },
   { type: 'announce', valid: false },

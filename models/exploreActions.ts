@@ -4,12 +4,13 @@
  * construction of a child built late. `explorePlan.ts` says what each
  * stands for.
  */
-import { ENV_SESSION_IDS, type Operation, type Phase, type SessionResponse, type UpstreamAnswer } from '../impl/contract.ts';
+import { ENV_SESSION_IDS, SESSION_RESPONSES, type Operation, type Phase, type UpstreamAnswer } from '../impl/contract.ts';
 import { YIELD_ARGS, type ChildEvent } from '../machines/child.ts';
 import { ANNOUNCED, EXIT_VALUE, UNROUTED_SERVICE, type Level } from './exploreSystem.ts';
 
 /** How a serving child answers a request: it delivers the cap, or responds. */
-export type ServerAnswer = 'cap' | SessionResponse;
+export const SERVER_ANSWERS = ['cap', ...SESSION_RESPONSES] as const;
+export type ServerAnswer = (typeof SERVER_ANSWERS)[number];
 
 /** The answers a server gives to what a session in each phase asks of it: a request, an upgrade, a close. */
 const FITTING_ANSWERS: Readonly<Partial<Record<Phase, readonly ServerAnswer[]>>> = {

@@ -3,9 +3,9 @@
  * flags give it: parsed, checked, and written back as the flags that
  * reproduce it.
  */
-import type { ServiceKind, UpstreamAnswer } from '../impl/contract.ts';
+import { UPSTREAM_ANSWERS, type ServiceKind } from '../impl/contract.ts';
 import { DEFAULT_EXPLORE_CONFIG, type ExploreConfig } from './explore.ts';
-import { CHILD_ACTIONS, type ChildAction, type ServerAnswer } from './exploreActions.ts';
+import { CHILD_ACTIONS, SERVER_ANSWERS, type ChildAction } from './exploreActions.ts';
 import { LEVELS, shapeProblem, type Level } from './exploreSystem.ts';
 
 /** The settings, each optional: what the file or the flags say. */
@@ -29,8 +29,6 @@ export interface ConfigInput {
 export type ConfigResult = { readonly ok: true; readonly config: ExploreConfig } | { readonly ok: false; readonly problem: string };
 
 const SERVICE_KINDS: readonly ServiceKind[] = ['local', 'parent', 'child'];
-const ANSWERS: readonly UpstreamAnswer[] = ['ok', 'denied', 'insufficientRam', 'insufficientCaps', 'outOfRam', 'outOfCaps'];
-const RESPONSES: readonly ServerAnswer[] = ['cap', 'ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'];
 const KEYS: readonly (keyof ConfigInput)[] = [
   'clients',
   'servers',
@@ -87,8 +85,8 @@ function build(input: ConfigInput): ExploreConfig {
     input.quotaLevels === undefined ? base.vocabulary.levels : LEVELS.slice(0, count(input.quotaLevels, 'quotaLevels', LEVELS.length));
   const vocabulary = {
     levels,
-    answers: input.answers === undefined ? base.vocabulary.answers : fromList(input.answers, ANSWERS, 'answer'),
-    responses: input.responses === undefined ? base.vocabulary.responses : fromList(input.responses, RESPONSES, 'response'),
+    answers: input.answers === undefined ? base.vocabulary.answers : fromList(input.answers, UPSTREAM_ANSWERS, 'answer'),
+    responses: input.responses === undefined ? base.vocabulary.responses : fromList(input.responses, SERVER_ANSWERS, 'response'),
     outOfTurn: input.outOfTurn ?? base.vocabulary.outOfTurn,
     upgrades: input.upgrades ?? base.vocabulary.upgrades,
     sigh: input.sigh ?? base.vocabulary.sigh,

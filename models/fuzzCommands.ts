@@ -11,9 +11,9 @@
  */
 import fc from 'fast-check';
 
-import type { Phase, ProcessOutcome, UpstreamAnswer } from '../impl/contract.ts';
-import type { EnvMode } from '../machines/child.ts';
-import type { Action, ChildAction, ServerAnswer } from './exploreActions.ts';
+import { PROCESS_OUTCOMES, UPSTREAM_ANSWERS, type Phase, type UpstreamAnswer } from '../impl/contract.ts';
+import { ENV_MODES } from '../machines/child.ts';
+import { SERVER_ANSWERS, type Action, type ChildAction, type ServerAnswer } from './exploreActions.ts';
 import { plan } from './explorePlan.ts';
 import type { AsyncRun, StepFailure, StepOutcome, StepRecord, SyncRun } from './exploreRun.ts';
 import { LEVELS, UNROUTED_SERVICE, type Level, type SystemShape } from './exploreSystem.ts';
@@ -50,19 +50,6 @@ export type Choice =
   | { readonly kind: 'child'; readonly child: number; readonly action: ChildAction }
   | { readonly kind: 'start' };
 
-const ANSWERS: readonly UpstreamAnswer[] = ['ok', 'denied', 'insufficientRam', 'insufficientCaps', 'outOfRam', 'outOfCaps'];
-const RESPONSES: readonly ServerAnswer[] = ['cap', 'ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'];
-const ENV_MODES: readonly EnvMode[] = ['local', 'static', 'retry', 'exhausted', 'denied', 'unrouted', 'child'];
-const PROCESS_OUTCOMES: readonly ProcessOutcome[] = [
-  'ok',
-  'outOfRam',
-  'outOfCaps',
-  'threadCreationFailed',
-  'missingLinker',
-  'invalidExecutable',
-  'regionConflict',
-  'invalidDataspace',
-];
 /**
  * The child machine's events by protocol, so that each protocol is chosen
  * often enough for its sequences (handler, event, query) to come about on
@@ -94,7 +81,7 @@ function choiceArbitraries(): fc.Arbitrary<Choice>[] {
     service: index,
     unrouted: fc.constantFrom(false, false, false, false, false, false, false, true),
     level: fc.constantFrom(...LEVELS.filter((level) => level !== 'invalid'), 'small', 'small', 'invalid'),
-    answer: fc.constantFrom(...ANSWERS, 'ok', 'ok'),
+    answer: fc.constantFrom(...UPSTREAM_ANSWERS, 'ok', 'ok'),
   });
   const call = fc.record({
     kind: fc.constant('call' as const),
@@ -107,13 +94,13 @@ function choiceArbitraries(): fc.Arbitrary<Choice>[] {
     client: index,
     slot: index,
     funded: fc.constantFrom(true, true, true, false),
-    answer: fc.constantFrom(...ANSWERS, 'ok', 'ok'),
+    answer: fc.constantFrom(...UPSTREAM_ANSWERS, 'ok', 'ok'),
   });
   const sigh = fc.record({ kind: fc.constant('sigh' as const), client: index, valid: fc.constantFrom(true, true, true, false) });
   const answer = fc.record({
     kind: fc.constant('answer' as const),
     pick: index,
-    response: fc.constantFrom<ServerAnswer | 'fit'>('fit', 'fit', 'fit', ...RESPONSES),
+    response: fc.constantFrom<ServerAnswer | 'fit'>('fit', 'fit', 'fit', ...SERVER_ANSWERS),
   });
   const child = (actions: readonly ChildAction[]) =>
     fc.record({ kind: fc.constant('child' as const), child: index, action: fc.constantFrom(...actions) });

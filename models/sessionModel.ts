@@ -15,8 +15,10 @@ import type { AnyMachineSnapshot } from 'xstate';
 import {
   pdAccount,
   REFERENCE_ACCOUNT,
+  SERVICE_ANSWERS,
   SESSION_ARGS_MAX,
   UPSTREAM_ACCOUNT,
+  UPSTREAM_ANSWERS,
   type Observation,
   type Operation,
   type SessionView,
@@ -76,14 +78,11 @@ export const SESSION_SYSTEM: SystemDescription = {
   ],
 };
 
-const ANSWERS = ['ok', 'denied', 'insufficientRam', 'insufficientCaps'] as const;
 const REFUSALS: readonly Refusal[] = ['belowSessionCost', 'routeDenied', 'invalidArgs', 'outOfRam', 'outOfCaps'];
 
 const EVENTS: readonly SessionEvent[] = [
-  ...ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
-  ...[...ANSWERS, 'outOfRam' as const, 'outOfCaps' as const].map(
-    (answer): SessionEvent => ({ type: 'session', service: 'parent', answer }),
-  ),
+  ...SERVICE_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
+  ...UPSTREAM_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'parent', answer })),
   { type: 'session', service: 'child' },
   { type: 'session', service: 'child', atCost: true },
   ...REFUSALS.map((reason): SessionEvent => ({ type: 'sessionRefused', reason })),

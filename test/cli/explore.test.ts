@@ -1,25 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { expect } from 'chai';
 
-const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
+import { childSpecOn, expectOneLineError, type Run } from './run.ts';
 
-function childSpec(args: readonly string[], variant?: string) {
-  const env = variant === undefined ? process.env : { ...process.env, CHILD_SPEC_VARIANT: variant };
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function expectOneLineError(run: ReturnType<typeof childSpec>, mentions: string): void {
-  expect(run.code, run.stderr).to.equal(2);
-  expect(run.stdout).to.equal('');
-  const lines = run.stderr.trimEnd().split('\n');
-  expect(lines, run.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^child-spec: /);
-  expect(lines[0]).to.include(mentions);
+function childSpec(args: readonly string[], variant?: string): Run {
+  return childSpecOn(variant, args);
 }
 
 function configFile(content: string): string {

@@ -1,23 +1,11 @@
-import { spawnSync } from 'node:child_process';
-
 import { expect } from 'chai';
 
-const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
+import { childSpecOn, expectOneLineError, type Run } from './run.ts';
+
 const VARIANT = 'test/models/fuzzVariant.ts';
 
-function childSpec(args: readonly string[], variant?: string) {
-  const env = variant === undefined ? process.env : { ...process.env, CHILD_SPEC_VARIANT: variant };
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function expectOneLineError(run: ReturnType<typeof childSpec>, mentions: string): void {
-  expect(run.code, run.stderr).to.equal(2);
-  expect(run.stdout).to.equal('');
-  const lines = run.stderr.trimEnd().split('\n');
-  expect(lines, run.stderr).to.have.length(1);
-  expect(lines[0]).to.match(/^child-spec: /);
-  expect(lines[0]).to.include(mentions);
+function childSpec(args: readonly string[], variant?: string): Run {
+  return childSpecOn(variant, args);
 }
 
 /** The command a failure report says replays it, as arguments (the quoted path unquoted). */

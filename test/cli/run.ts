@@ -12,7 +12,13 @@ export interface Run {
 }
 
 export function childSpec(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return childSpecOn(undefined, args);
+}
+
+/** Runs `child-spec` with the fault-catalog variant `variant` (by `CHILD_SPEC_VARIANT`) in place of the reference, if given. */
+export function childSpecOn(variant: string | undefined, args: readonly string[]): Run {
+  const env = variant === undefined ? process.env : { ...process.env, CHILD_SPEC_VARIANT: variant };
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 
-import type { ProcessOutcome, RouteDescription } from '../../impl/contract.ts';
+import { PROCESS_OUTCOMES, type RouteDescription } from '../../impl/contract.ts';
 import { CLIENT, ENV_ROUTES, Harness, SERVER, standardSystem } from './support.ts';
 
-const FAILURES: readonly Exclude<ProcessOutcome, 'ok'>[] = [
-  'outOfRam',
-  'outOfCaps',
-  'threadCreationFailed',
-  'missingLinker',
-  'invalidExecutable',
-  'regionConflict',
-  'invalidDataspace',
-];
+const FAILURES = PROCESS_OUTCOMES.filter((outcome) => outcome !== 'ok');
 
 describe('impl/processStart', () => {
   it('starts the process once every environment session has a cap', () => {
