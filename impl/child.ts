@@ -262,9 +262,10 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
    * waiting at an asynchronous server is dropped there, and the quota the
    * parent paid for it stays with the server.
    *
-   * Sessions the child requested from other children may still wait for
-   * their server's answer. They keep their callbacks, as in the seed (where
-   * they dangle): a later close answer reverts the quota towards the dead
+   * Limitation: sessions the child requested from other children may still
+   * wait for their server's answer. They keep their callbacks, as in the
+   * seed, where they dangle and point at a destroyed `Child`; here they stay
+   * harmless: a later close answer reverts the quota towards the dead
    * child's invalid PD, so it stays at the reference account. The child's
    * signal handlers are gone with it, so no signal is counted for it.
    */

@@ -141,12 +141,13 @@ class EnvService implements Service, ReadyCallback {
  * caps. Any other outcome ends the attempts: a live session, a denial, or a
  * request that waits for an asynchronous service.
  *
- * Genode's `Local_connection` repeats on every outcome that is not alive, so
- * a denial is asked again and an asynchronous service receives ten requests,
- * of which only the last survives. With a deterministic factory the repeated
- * denial changes nothing, and the spec retries only "after each
- * insufficient-quota answer", so the model stops there; an answer queue
- * would otherwise let a second attempt succeed where Genode's could not.
+ * Limitation: Genode's `Local_connection` repeats on every outcome that is
+ * not alive, so a denial is asked again and an asynchronous service
+ * receives ten requests, of which only the last survives. With a
+ * deterministic factory the repeated denial changes nothing, and the spec
+ * retries only "after each insufficient-quota answer", so the model stops
+ * there; an answer queue would otherwise let a second attempt succeed where
+ * Genode's could not.
  *
  * Limitation: once a server's `close_all_sessions` has destroyed the
  * session state, the connection treats the session as gone (no cap,

@@ -22,6 +22,10 @@ const PROCESS_ERRORS: Readonly<Record<Exclude<ProcessOutcome, 'ok'>, string>> = 
  * `process`; a failure is reported as an error and leaves the child
  * inactive. Called again (by an environment session's ready callback), it
  * builds the process again, as Genode does.
+ *
+ * Limitation: how construction ends is configured, not computed: no ELF is
+ * loaded, so a failure is whatever the description names, at no cost in
+ * quota.
  */
 export function startProcess(child: Child): void {
   const { pd, cpu, log, binary, linker } = child.env;

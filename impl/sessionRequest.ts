@@ -26,6 +26,11 @@ import { Transaction, move } from './transfer.ts';
  * service's synchronous refusal (`denied`, `insufficientRam`,
  * `insufficientCaps`), with the quota returned; otherwise a cap, valid if the
  * service answered at once.
+ *
+ * Limitation: session affinity is not modelled (there is no argument for
+ * it), nor a session factory running out of meta-data memory, nor a
+ * reference account too poor to pay upstream; the seed turns the last two
+ * into out-of-RAM answers.
  */
 export function requestSession(
   child: Child,

@@ -136,7 +136,14 @@ export class System implements OperationTarget, ServiceDirectory {
     }
   }
 
-  /** A snapshot of everything the checker may look at. */
+  /**
+   * A snapshot of everything the checker may look at.
+   *
+   * Limitation: the snapshot holds the whole journal and session history
+   * each time, so its size grows with the length of a path; the ledger
+   * reads only new entries, but across a process boundary the whole
+   * observation is serialised and validated at every step.
+   */
   observe(): Observation {
     const accounts: Record<string, AccountView> = {
       [REFERENCE_ACCOUNT]: accountView(this.context.reference),

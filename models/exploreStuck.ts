@@ -4,12 +4,13 @@
  * can never leave its phase and the quota it holds never comes back to its
  * owner.
  *
- * Cooperation is every step but those that kill a server (`destroy` or
- * `closeAllSessions` of a serving child, which end every session it serves)
- * and server answers that do not answer what the session asks for (the
- * server answers `CREATE_REQUESTED` with a cap or a refusal,
- * `UPGRADE_REQUESTED` with `ok`, `CLOSE_REQUESTED` with `closed`). Clients
- * may close, ask for caps and be destroyed.
+ * Limitation: stuck is judged by one notion of cooperation, and only after
+ * a search that completed. Cooperation is every step but those that kill a
+ * server (`destroy` or `closeAllSessions` of a serving child, which end
+ * every session it serves) and server answers that do not answer what the
+ * session asks for (the server answers `CREATE_REQUESTED` with a cap or a
+ * refusal, `UPGRADE_REQUESTED` with `ok`, `CLOSE_REQUESTED` with `closed`).
+ * Clients may close, ask for caps and be destroyed.
  *
  * The seed has one such leak, and it is expected: a session whose server
  * refuses it (`SERVICE_DENIED`, `INSUFFICIENT_*`) after its client let go

@@ -7,6 +7,10 @@
  * events filtered; the shortest paths are found by a breadth-first search
  * over it. A path is kept when it reaches a state or takes a transition no
  * earlier path did, and dropped when it is a prefix of a longer kept path.
+ *
+ * Limitation: a session path drives one session of one client, a child path
+ * one child; several clients, late answers interleaved with deaths, and
+ * exhaustive exploration are the business of `fuzz` and `explore`.
  */
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { createActor } from 'xstate';
