@@ -5,6 +5,9 @@
  * object with a string `name` and a `create` function.
  *
  * TypeScript modules load through tsx, which the command line runs under.
+ * The commands load a module in a worker thread through
+ * `models/workerImplementation.ts`, which calls this there (whose entry
+ * registers tsx for the worker).
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -74,7 +77,8 @@ function chosenExport(module: unknown): ImplementationUnderTest | null {
   return null;
 }
 
-function firstLine(error: unknown): string {
+/** The first non-empty line of an error's message. */
+export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n').find((line) => line.trim().length > 0)?.trim() ?? 'unknown error';
 }

@@ -4,10 +4,9 @@ import pc from 'picocolors';
 import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
 import { listPaths, runCheck, type CheckReport } from '../../models/check.ts';
-import { GuardedImplementation } from '../../models/guardedImplementation.ts';
-import { loadImplementation } from '../../models/loadImplementation.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import type { MachineName } from '../../models/registry.ts';
+import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkReport.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { progressReporter } from '../progress.ts';
@@ -72,7 +71,7 @@ export const checkCommand: CommandModule = (program, context) => {
     .option('--impl <module>', 'check the ImplementationUnderTest that this JavaScript or TypeScript module exports (default export or `implementation`)')
     .option('--exec <command>', 'check the implementation this command starts, over the process protocol of docs/implementing.md (run without a shell)')
     .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
     .option('--repeat <n>', 'replay every path n times; every replay must observe what the first did', positiveInteger('--repeat'), DEFAULT_REPEAT)
     .action(async (flags: CheckFlags) => {
       context.exit(await check(flags));
@@ -136,16 +135,17 @@ function shellWord(value: string): string {
 /** The reference, a module's implementation (`--impl`), or a process's (`--exec`). */
 async function chooseSubject(flags: CheckFlags): Promise<Subject> {
   if (flags.impl !== undefined && flags.exec !== undefined) throw new UsageError('--impl and --exec exclude each other: choose one');
-  if (flags.impl !== undefined) return moduleSubject(flags.impl, flags.stepTimeout);
+  if (flags.impl !== undefined) return moduleSubject(flags.impl, flags);
   if (flags.exec !== undefined) return processSubject(flags.exec, flags);
   return { implementation: referenceImplementation, failure: () => null, interruptedBy: () => null, release: async () => {} };
 }
 
-async function moduleSubject(module: string, stepTimeoutMs: number): Promise<Subject> {
-  const loaded = await loadImplementation(module);
-  if (loaded.kind === 'failed') throw new UsageError(`cannot use --impl ${module}: ${loaded.reason}`);
-  const implementation = new GuardedImplementation(loaded.implementation, { stepTimeoutMs });
-  return { implementation, failure: () => implementation.failure, interruptedBy: () => null, release: async () => {} };
+/** The module's implementation, in a worker thread that a hung call, or the end of the check, terminates. */
+async function moduleSubject(module: string, flags: CheckFlags): Promise<Subject> {
+  const started = await startWorkerImplementation({ specifier: module, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
+  if (started.kind === 'failed') throw new UsageError(`cannot use --impl ${module}: ${started.reason}`);
+  const implementation = started.implementation;
+  return { implementation, failure: () => implementation.failure, interruptedBy: () => null, release: started.release };
 }
 
 /**

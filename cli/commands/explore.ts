@@ -69,7 +69,7 @@ export const exploreCommand: CommandModule = (program, context) => {
     .option('--impl <module>', 'explore the ImplementationUnderTest this module exports (each state is rebuilt by replaying its path)')
     .option('--exec <command>', 'explore the implementation this command starts, over the process protocol')
     .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: ExploreFlags) => {

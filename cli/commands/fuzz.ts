@@ -5,9 +5,8 @@ import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { traceLines } from '../../models/exploreRun.ts';
 import { describeShape } from '../../models/exploreSystem.ts';
 import { runFuzz, validReplay, type FuzzProgress, type FuzzReport } from '../../models/fuzz.ts';
-import { GuardedImplementation } from '../../models/guardedImplementation.ts';
-import { loadImplementation } from '../../models/loadImplementation.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
+import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { UsageError, type CommandModule } from '../usage.ts';
 
@@ -63,7 +62,7 @@ export const fuzzCommand: CommandModule = (program, context) => {
     .option('--impl <module>', 'fuzz the ImplementationUnderTest this JavaScript or TypeScript module exports (default export or `implementation`)')
     .option('--exec <command>', 'fuzz the implementation this command starts, over the process protocol of docs/implementing.md')
     .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: FuzzFlags) => {
@@ -182,8 +181,9 @@ export interface Subject {
 /**
  * The implementation `--impl` or `--exec` names, guarded by the step
  * timeout; null for the reference, which `fuzz` and `explore` drive
- * through its synchronous core. An `--exec` process is killed when the
- * command ends, however it ends.
+ * through its synchronous core. An `--impl` module runs in a worker thread,
+ * terminated when a call hangs or the command ends; an `--exec` process is
+ * killed when the command ends, however it ends.
  *
  * Limitation: `check` keeps its own, fuller version of this (an interrupt
  * kills the process and still writes reports); moving it to a module of
@@ -197,10 +197,9 @@ export async function implementationSubject(flags: {
 }): Promise<Subject | null> {
   if (flags.impl !== undefined && flags.exec !== undefined) throw new UsageError('--impl and --exec exclude each other: choose one');
   if (flags.impl !== undefined) {
-    const loaded = await loadImplementation(flags.impl);
-    if (loaded.kind === 'failed') throw new UsageError(`cannot use --impl ${flags.impl}: ${loaded.reason}`);
-    const implementation = new GuardedImplementation(loaded.implementation, { stepTimeoutMs: flags.stepTimeout });
-    return { implementation, release: async () => {} };
+    const started = await startWorkerImplementation({ specifier: flags.impl, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
+    if (started.kind === 'failed') throw new UsageError(`cannot use --impl ${flags.impl}: ${started.reason}`);
+    return { implementation: started.implementation, release: started.release };
   }
   if (flags.exec === undefined) return null;
   const command = flags.exec;
