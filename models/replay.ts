@@ -35,7 +35,8 @@ export interface StepRecord {
  * quota invariant, the implementation itself (a crash, a refusal, a bad
  * reply), or, for a whole check, a state or transition no path covered.
  */
-export type FailureKind = 'state' | 'result' | 'invariant' | 'implementation' | 'coverage';
+export const FAILURE_KINDS = ['state', 'result', 'invariant', 'implementation', 'coverage'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface PathFailure {
   readonly kind: FailureKind;

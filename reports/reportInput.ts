@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { INVARIANT_IDS } from '../invariants/index.ts';
 import type { CheckReport } from '../models/check.ts';
-import type { FailureKind } from '../models/replay.ts';
+import { FAILURE_KINDS } from '../models/replay.ts';
 import { misfit, type Shape } from './shape.ts';
 
 /** One faulty variant as the fault catalog's run left it. */
@@ -44,8 +44,6 @@ export interface ReportInput {
 
 /** The input cannot be used: missing, not JSON, or not of the expected shape. The message says which. */
 export class ReportInputError extends Error {}
-
-const FAILURE_KINDS = ['state', 'result', 'invariant', 'implementation'] as const satisfies readonly FailureKind[];
 
 const COUNT: Shape = { fields: { covered: 'number', total: 'number' } };
 const STRINGS: Shape = { arrayOf: 'string' };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { INVARIANT_IDS } from '../../invariants/index.ts';
-import { runCheck, type CheckReport, type MachineReport } from '../../models/check.ts';
+import { coverageFailures, runCheck, type CheckReport, type MachineReport } from '../../models/check.ts';
 import { visitPage } from '../../reports/browser.ts';
 import { writeCheckReports } from '../../reports/checkReport.ts';
 import { reportHtml } from '../../reports/html.ts';
@@ -72,6 +72,21 @@ describe('reports/report', function () {
       expect(read.check.paths).to.equal(check.paths);
       expect(read.mutants?.killed).to.equal(1);
       expect(read.sources).to.have.length(2);
+    });
+
+    it('reads back and renders a check whose failures include uncovered transitions', async () => {
+      const gap = withGap(check);
+      const child = gap.machines.find((machine) => machine.name === 'child');
+      if (child === undefined) throw new Error('no child chart in the check');
+      const uncovered = coverageFailures(child);
+      expect(uncovered.map((failure) => failure.kind)).to.include('coverage');
+      const directory = await mkdtemp(join(tmpdir(), 'child-spec-report-'));
+      await writeCheckReports({ ...gap, failures: [...gap.failures, ...uncovered] }, directory);
+      const read = await readReportInput(directory);
+      expect(read.check.failures.filter((failure) => failure.kind === 'coverage')).to.have.length(uncovered.length);
+      const written = await writeReport(read, { out: directory });
+      const page = await readFile(written.find((file) => file.endsWith(HTML_NAME)) ?? '', 'utf8');
+      expect(page).to.include('no generated path covers state child.startFailed');
     });
 
     it('asks for a check when there is no check.json', async () => {
