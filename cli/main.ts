@@ -83,7 +83,35 @@ function reportError(error: unknown): ExitCode {
     process.stderr.write(`child-spec: ${error.message}\n`);
     return EXIT.usage;
   }
-  throw error;
+  if (isFileError(error)) {
+    const why = FILE_ERRORS[error.code] ?? error.code;
+    process.stderr.write(`child-spec: cannot ${error.syscall} ${error.path}: ${why}; choose another path\n`);
+    return EXIT.usage;
+  }
+  /* A defect of child-spec itself: still one line, with the stack only on request. */
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(`child-spec: internal error: ${message} (set CHILD_SPEC_DEBUG=1 for the stack, and please report it)\n`);
+  if (process.env['CHILD_SPEC_DEBUG'] !== undefined && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+  return EXIT.failed;
+}
+
+/** The file-system errors a wrong path gives, in words. */
+const FILE_ERRORS: Readonly<Record<string, string>> = {
+  EEXIST: 'a file of that name is in the way',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/** A file-system error that names the path and the call that failed (`EEXIST`, `ENOTDIR`, `EACCES`, ...). */
+function isFileError(error: unknown): error is NodeJS.ErrnoException & { syscall: string; path: string; code: string } {
+  if (!(error instanceof Error)) return false;
+  const { syscall, path, code } = error as NodeJS.ErrnoException;
+  return typeof syscall === 'string' && typeof path === 'string' && typeof code === 'string';
 }
 
 /* Run directly (`tsx cli/main.ts …`, as `npm start` does): same as the installed bin. */

@@ -41,3 +41,32 @@ export function machineOption(): Option {
     `machines to use, comma-separated (${MACHINE_NAMES.join(', ')}); default all`,
   ).argParser(machineList);
 }
+
+/** Parses a positive whole number for `option`, at most `max`. */
+export function positiveInteger(option: string, max: number = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1 || parsed > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `a whole number from 1 to ${max}`;
+      throw new InvalidArgumentError(`${option} takes ${range}, not '${value}'`);
+    }
+    return parsed;
+  };
+}
+
+/** The longest delay a Node.js timer can wait; a longer one fires at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+const DEFAULT_STEP_TIMEOUT_MS = 5000;
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/** `--step-timeout` and `--start-timeout`, shared by the commands that take `--impl` or `--exec`. */
+export function timeoutOptions(): [stepTimeout: Option, startTimeout: Option] {
+  return [
+    new Option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation')
+      .argParser(positiveInteger('--step-timeout', MAX_TIMER_MS))
+      .default(DEFAULT_STEP_TIMEOUT_MS),
+    new Option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load')
+      .argParser(positiveInteger('--start-timeout', MAX_TIMER_MS))
+      .default(DEFAULT_START_TIMEOUT_MS),
+  ];
+}

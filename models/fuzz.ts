@@ -71,6 +71,20 @@ export interface FuzzReport {
   readonly failure: FuzzFailureReport | null;
 }
 
+/**
+ * A `replay` that cannot be followed: not a path of this seed, this
+ * `maxCommands` and this system generator. The message is one line.
+ */
+export class ReplayMismatch extends Error {
+  constructor(replay: string, cause: unknown) {
+    super(`cannot replay '${replay}': it is not the path of a run with this --seed and --max-commands (${firstMessageLine(cause)})`, { cause });
+  }
+}
+
+function firstMessageLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
+
 /** Progress is reported at most this often (ms), and once at the end. */
 const PROGRESS_INTERVAL = 500;
 
@@ -92,12 +106,21 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const counters: Counters = { runs: 0, commands: 0, phase: 'searching', started: performance.now(), reported: 0 };
   const progress = (force = false): void => report(options, counters, force);
 
-  const parameters = { numRuns: options.runs, seed, ...(path === undefined ? {} : { path }) };
+  /* A replay runs the one run its path starts at: fast-check would go on with the runs after it. */
+  const numRuns = path === undefined ? options.runs : Number(path.split(':')[0]) + 1;
+  const parameters = { numRuns, seed, ...(path === undefined ? {} : { path }) };
   const implementation = options.implementation;
-  const outcome =
-    implementation === undefined
-      ? outcomeOf(fc.check(syncProperty(options, replayPath, counters, progress), parameters))
-      : outcomeOf(await fc.check(asyncProperty(implementation, options, replayPath, counters, progress), parameters));
+  let outcome: CheckOutcome;
+  try {
+    outcome =
+      implementation === undefined
+        ? outcomeOf(fc.check(syncProperty(options, replayPath, counters, progress), parameters))
+        : outcomeOf(await fc.check(asyncProperty(implementation, options, replayPath, counters, progress), parameters));
+  } catch (error) {
+    /* fast-check throws (instead of failing a run) only when it cannot follow a replay path. */
+    if (options.replay === undefined) throw error;
+    throw new ReplayMismatch(options.replay, error);
+  }
   const failure = outcome.failed ? await failureReport(options, seed, outcome, counters, progress) : null;
   progress(true);
   return {

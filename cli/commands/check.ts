@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 
 import type { ImplementationUnderTest } from '../../impl/contract.ts';
@@ -11,14 +10,12 @@ import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkR
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { progressReporter } from '../progress.ts';
 import { prepareOutDir } from '../outDir.ts';
-import { machineOption, UsageError, type CommandModule } from '../usage.ts';
+import { machineOption, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 const DEFAULT_OUT = 'reports/out';
 /** Failures shown in full in the text output; the reports hold all of them. */
 const SHOWN_FAILURES = 5;
 /** Defaults of the options that guard an implementation under test. */
-const DEFAULT_STEP_TIMEOUT_MS = 5000;
-const DEFAULT_START_TIMEOUT_MS = 10_000;
 const DEFAULT_REPEAT = 2;
 
 interface CheckFlags {
@@ -45,19 +42,10 @@ interface Subject {
   release(): Promise<void>;
 }
 
-/** Parses a positive integer option value; commander turns the error into a one-line usage error. */
-function positiveInteger(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
-      throw new InvalidArgumentError(`${option} takes a positive integer, not '${value}'`);
-    }
-    return parsed;
-  };
-}
 
 /** `child-spec check`: every generated path replayed with every invariant. */
 export const checkCommand: CommandModule = (program, context) => {
+  const [stepTimeout, startTimeout] = timeoutOptions();
   program
     .command('check')
     .description(
@@ -70,8 +58,8 @@ export const checkCommand: CommandModule = (program, context) => {
     .option('-o, --out <dir>', 'where check.json and check.md go', DEFAULT_OUT)
     .option('--impl <module>', 'check the ImplementationUnderTest that this JavaScript or TypeScript module exports (default export or `implementation`)')
     .option('--exec <command>', 'check the implementation this command starts, over the process protocol of docs/implementing.md (run without a shell)')
-    .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .addOption(stepTimeout)
+    .addOption(startTimeout)
     .option('--repeat <n>', 'replay every path n times; every replay must observe what the first did', positiveInteger('--repeat'), DEFAULT_REPEAT)
     .action(async (flags: CheckFlags) => {
       context.exit(await check(flags));

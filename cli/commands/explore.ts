@@ -9,11 +9,9 @@ import { traceLines } from '../../models/exploreRun.ts';
 import { describeShape } from '../../models/exploreSystem.ts';
 import type { StuckSummary } from '../../models/exploreStuck.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
-import { UsageError, type CommandModule } from '../usage.ts';
-import { implementationSubject, positiveInteger } from './fuzz.ts';
+import { positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
+import { implementationSubject } from './fuzz.ts';
 
-const DEFAULT_STEP_TIMEOUT_MS = 5000;
-const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 interface ExploreFlags {
   readonly config?: string;
@@ -46,6 +44,7 @@ function list(value: string): string[] {
 
 /** `child-spec explore`: every reachable state of a bounded system, breadth first. */
 export const exploreCommand: CommandModule = (program, context) => {
+  const [stepTimeout, startTimeout] = timeoutOptions();
   program
     .command('explore')
     .description(
@@ -68,8 +67,8 @@ export const exploreCommand: CommandModule = (program, context) => {
     .option('--no-symmetry', 'tell interchangeable clients apart')
     .option('--impl <module>', 'explore the ImplementationUnderTest this module exports (each state is rebuilt by replaying its path)')
     .option('--exec <command>', 'explore the implementation this command starts, over the process protocol')
-    .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .addOption(stepTimeout)
+    .addOption(startTimeout)
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: ExploreFlags) => {

@@ -4,17 +4,15 @@ import pc from 'picocolors';
 import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { traceLines } from '../../models/exploreRun.ts';
 import { describeShape } from '../../models/exploreSystem.ts';
-import { runFuzz, validReplay, type FuzzProgress, type FuzzReport } from '../../models/fuzz.ts';
+import { ReplayMismatch, runFuzz, validReplay, type FuzzProgress, type FuzzReport } from '../../models/fuzz.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
-import { UsageError, type CommandModule } from '../usage.ts';
+import { positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 /** Defaults: enough runs to find the catalog's faults in seconds; `--runs 10000` for a long search. */
 const DEFAULT_RUNS = 1000;
 const DEFAULT_MAX_COMMANDS = 40;
-const DEFAULT_STEP_TIMEOUT_MS = 5000;
-const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 interface FuzzFlags {
   readonly runs: number;
@@ -29,16 +27,6 @@ interface FuzzFlags {
   readonly quiet?: boolean;
 }
 
-/** Parses a positive integer option value; commander turns the error into a one-line usage error. */
-export function positiveInteger(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!/^[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
-      throw new InvalidArgumentError(`${option} takes a positive integer, not '${value}'`);
-    }
-    return parsed;
-  };
-}
 
 function seedValue(value: string): number {
   const parsed = Number(value);
@@ -50,6 +38,7 @@ function seedValue(value: string): number {
 
 /** `child-spec fuzz`: random runs of whole systems, shrunk to minimal counterexamples. */
 export const fuzzCommand: CommandModule = (program, context) => {
+  const [stepTimeout, startTimeout] = timeoutOptions();
   program
     .command('fuzz')
     .description(
@@ -61,8 +50,8 @@ export const fuzzCommand: CommandModule = (program, context) => {
     .option('--replay <path>', 'replay one failure: the path a failure report prints (with its --seed and --max-commands)')
     .option('--impl <module>', 'fuzz the ImplementationUnderTest this JavaScript or TypeScript module exports (default export or `implementation`)')
     .option('--exec <command>', 'fuzz the implementation this command starts, over the process protocol of docs/implementing.md')
-    .option('--step-timeout <ms>', 'longest wait for one reply of an --impl or --exec implementation', positiveInteger('--step-timeout'), DEFAULT_STEP_TIMEOUT_MS)
-    .option('--start-timeout <ms>', 'longest wait for an --exec process to start and answer hello, or for an --impl module to load', positiveInteger('--start-timeout'), DEFAULT_START_TIMEOUT_MS)
+    .addOption(stepTimeout)
+    .addOption(startTimeout)
     .option('--json', 'print only the verdict, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .action(async (flags: FuzzFlags) => {
@@ -91,11 +80,14 @@ async function fuzz(flags: FuzzFlags): Promise<ExitCode> {
       replayCommand: (seed, path) => replayCommand(flags, seed, path),
       ...(talk ? { onProgress: fuzzProgress(process.stderr, flags.runs) } : {}),
     });
+  } catch (error) {
+    if (error instanceof ReplayMismatch) throw new UsageError(error.message);
+    throw error;
   } finally {
     await subject?.release();
   }
   if (talk && process.stderr.isTTY) process.stderr.write('\n');
-  process.stdout.write(flags.json ? `${JSON.stringify(fuzzJson(report))}\n` : renderFuzz(report));
+  process.stdout.write(flags.json ? `${JSON.stringify(fuzzJson(report))}\n` : renderFuzz(report, flags.replay));
   return report.ok ? EXIT.passed : EXIT.failed;
 }
 
@@ -132,12 +124,13 @@ function fuzzJson(report: FuzzReport): unknown {
   };
 }
 
-function renderFuzz(report: FuzzReport): string {
+function renderFuzz(report: FuzzReport, replay: string | undefined): string {
   const seconds = report.ms / 1000;
   const rate = seconds > 0 ? Math.round(report.commands / seconds) : 0;
   const lines = [
     `runs ${report.runs}, steps ${report.commands}, ${seconds.toFixed(1)} s (${rate} steps/s), seed ${report.seed}`,
   ];
+  if (replay !== undefined && report.ok) lines.push(`the replayed run '${replay}' passes: what failed there holds now`);
   const failure = report.failure;
   if (failure) {
     lines.unshift(

@@ -48,6 +48,21 @@ describe('cli', () => {
     expectOneLineError(childSpec('check', '--path', 'session#1', '--out', ''), '--out needs a folder name');
   });
 
+  it('rejects a timeout longer than a timer can wait, which would fire at once', () => {
+    for (const command of ['check', 'fuzz', 'explore']) {
+      expectOneLineError(childSpec(command, '--step-timeout', '2147483648'), '--step-timeout takes a whole number from 1 to 2147483647');
+      expectOneLineError(childSpec(command, '--start-timeout', '99999999999'), '--start-timeout takes a whole number from 1 to 2147483647');
+    }
+  });
+
+  it('turns a path it cannot write into one line naming the path and why', () => {
+    const out = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', 'README.md/charts/'), 'cannot mkdir README.md/charts');
+    expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', 'README.md/charts/'), 'a part of the path is a file, not a directory');
+    expect(childSpec('diagram', '-m', 'session', '-f', 'dot', '-o', join(out, 'session.dot')).code).to.equal(0);
+    expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', join(out, 'session.dot')), 'a file of that name is in the way');
+  });
+
   it('says when a path belongs to a chart that --machine leaves out', () => {
     expectOneLineError(childSpec('check', '--machine', 'child', '--path', 'session#1'), 'belongs to the session chart');
   });

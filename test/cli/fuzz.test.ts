@@ -52,4 +52,17 @@ describe('cli fuzz', () => {
     expectOneLineError(childSpec(['fuzz', '--replay', '1:2:3']), '--replay needs the --seed');
     expectOneLineError(childSpec(['fuzz', '--impl', 'no/such/module.ts']), 'cannot use --impl no/such/module.ts: no such file');
   });
+
+  it('rejects in one line a replay path that does not belong to the seed', () => {
+    for (const replay of ['1:2@ZZZZ', '99999:0@A']) {
+      expectOneLineError(childSpec(['fuzz', '--quiet', '--seed', '1', '--replay', replay]), `cannot replay '${replay}'`);
+    }
+  });
+
+  it('replays one run only, and says when it passes', () => {
+    const run = childSpec(['fuzz', '--quiet', '--seed', '1', '--replay', '5@']);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include("the replayed run '5@' passes");
+    expect(Number(/^runs (\d+)/.exec(run.stdout)?.[1])).to.be.below(10);
+  });
 });
