@@ -15,10 +15,17 @@
  * Silent: nothing is printed; standard error of the process is kept (its
  * tail) for the report.
  *
+ * Once the process has exited (or, at `close`, did not exit after being
+ * killed), the connection lets go of it: its pipes are destroyed at most
+ * `DRAIN_MS` after its exit and the process is unreferenced, so that nothing
+ * of the connection keeps the checker alive.
+ *
  * Limitation: the process runs in a process group of its own, and the
  * group is killed; a descendant that leaves the group (a daemon that calls
- * `setsid`) outlives the check. Catching those would need a cgroup or a
- * PID namespace per process.
+ * `setsid`) outlives the check, and so may keep the process's standard
+ * output and error open: the checker neither kills it nor waits for it, and
+ * what it writes after the process exited (and `DRAIN_MS` passed) is lost.
+ * Catching those would need a cgroup or a PID namespace per process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -59,8 +66,11 @@ export interface ConnectionOptions {
 export const MAX_LINE_CHARACTERS = 64 * 1024 * 1024;
 /** How long a process may take to exit after its standard input is closed, in ms, before it is killed. */
 export const EXIT_GRACE_MS = 1000;
-/** How long to wait for the process's output to drain after it exited, in ms. */
-const DRAIN_MS = 200;
+/**
+ * How long to wait for the process's output to drain after it exited, in ms;
+ * then its pipes are destroyed, even if a descendant still holds them open.
+ */
+export const DRAIN_MS = 200;
 /** Bytes of standard error kept for the report. */
 const STDERR_KEPT = 8 * 1024;
 /** Lines of standard error a report shows. */
@@ -146,8 +156,15 @@ export class ProcessConnection {
       this.child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
         resolve();
-        /* Let the last lines drain before the death is reported; 'close' comes once they have. */
-        setTimeout(() => this.died(), DRAIN_MS).unref();
+        /*
+         * Let the last lines drain before the death is reported; 'close' comes
+         * once they have, unless a descendant that left the group holds the
+         * pipes: then stop waiting for them.
+         */
+        setTimeout(() => {
+          this.died();
+          this.release();
+        }, DRAIN_MS).unref();
       });
       this.child.once('error', (error) => {
         this.fail({ kind: 'spawn', message: error.message });
@@ -191,7 +208,8 @@ export class ProcessConnection {
   /**
    * Ends the connection politely: closes the process's standard input, gives
    * it `EXIT_GRACE_MS` to exit, then kills its process group. Resolves once
-   * the process is reaped.
+   * the process is reaped, or `EXIT_GRACE_MS` after the kill if it is not;
+   * either way the connection has let go of the process and its pipes.
    */
   async close(): Promise<void> {
     this.closing = true;
@@ -200,6 +218,7 @@ export class ProcessConnection {
     const exited = await this.exitWithin(EXIT_GRACE_MS);
     this.killGroup();
     if (!exited) await this.exitWithin(EXIT_GRACE_MS);
+    this.release();
   }
 
   /** Ends the connection because the checker was interrupted: kills the process at once. */
@@ -310,6 +329,19 @@ export class ProcessConnection {
       /* No such group: every member is gone, or the process left the group; kill the process itself. */
       if (this.exitInfo === null) this.child.kill('SIGKILL');
     }
+  }
+
+  /**
+   * Lets go of the process: destroys its pipes, so that a descendant holding
+   * them open keeps neither the checker waiting nor its event loop alive,
+   * and unreferences the process (which matters only for one that a kill
+   * did not end).
+   */
+  private release(): void {
+    this.child.stdin?.destroy();
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    this.child.unref();
   }
 
   private async exitWithin(ms: number): Promise<boolean> {

@@ -186,6 +186,39 @@ describe('cli: serve and check across a process boundary', () => {
       });
     }
 
+    describe('whose grandchild left the process group and holds the pipes', () => {
+      const grandchildren: number[] = [];
+      after(() => {
+        for (const pid of grandchildren) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone already */
+          }
+        }
+      });
+
+      const leaving = [
+        { mode: 'hang', reason: `no reply to create within ${STEP_TIMEOUT} ms; the process was killed` },
+        { mode: 'crash', reason: 'the implementation process exited with code 3 (stderr: fake: crashing, the grandchild holds the pipes)' },
+      ];
+      for (const { mode, reason } of leaving) {
+        it(`ends the check on ${mode} with exit code 1 while the grandchild still runs`, async () => {
+          const out = outDir();
+          const pidFile = join(out, 'grandchild.pid');
+          const command = fake('leaveGroup', pidFile, mode);
+          const run = await childSpec(['check', '--exec', command, '--machine', 'session', '--step-timeout', STEP_TIMEOUT, '--quiet', '--out', out]);
+          const grandchild = Number(readFileSync(pidFile, 'utf8'));
+          grandchildren.push(grandchild);
+          expect(run.code, run.stderr).to.equal(1);
+          /* The grandchild sleeps 20 s: a checker that waited for the pipes to close would end only after it. */
+          expect(running(grandchild), 'the check waited for the grandchild').to.equal(true);
+          expect(run.ms).to.be.below(FAILING_CHECK_MS);
+          expect(writtenReport(out).failures[0]?.reason).to.include(reason);
+        });
+      }
+    });
+
     it('ends quickly on SIGTERM: kills the process, writes the reports and exits 1', async () => {
       const out = outDir();
       const pidFile = join(out, 'fake.pid');
@@ -241,7 +274,7 @@ describe('cli: serve and check across a process boundary', () => {
       { args: ['--impl', 'x.ts', '--exec', 'python3 x.py'], mentions: '--impl and --exec exclude each other' },
       { args: ['--exec', 'no-such-program-child-spec --flag'], mentions: 'spawn no-such-program-child-spec ENOENT' },
       { args: ['--exec', ''], mentions: 'the command is empty' },
-      { args: ['--step-timeout', '0'], mentions: "--step-timeout takes a positive integer, not '0'" },
+      { args: ['--step-timeout', '0'], mentions: "--step-timeout takes a whole number from 1 to 2147483647, not '0'" },
       { args: ['--repeat', 'twice'], mentions: "--repeat takes a positive integer, not 'twice'" },
     ];
     let runs: Run[] = [];

@@ -32,6 +32,16 @@ function reason(exchange: Exchange): string {
   return describeConnectionFailure(exchange.failure);
 }
 
+/** How many pipes and processes of this process keep its event loop alive. */
+function liveHandles(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'PipeWrap' || kind === 'ProcessWrap').length;
+}
+
+/** A script that starts `sleep 20` in a session of its own, on its standard output and error, and writes its pid to `pidFile`. */
+function leavingGrandchild(pidFile: string): string {
+  return `const g = require('child_process').spawn('sleep', ['20'], {detached: true, stdio: ['ignore', 'inherit', 'inherit']}); g.unref(); require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));`;
+}
+
 async function waitFor(file: string): Promise<number> {
   for (let tries = 0; tries < 200 && (!existsSync(file) || readFileSync(file, 'utf8') === ''); tries += 1) {
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -115,5 +125,47 @@ describe('models/processConnection', () => {
     const begun = performance.now();
     expect(reason(await connection.request('create', {}, 5000))).to.equal('the implementation process exited with code 0');
     expect(performance.now() - begun).to.be.below(100);
+  });
+
+  describe('with a grandchild that left the process group and holds the pipes', () => {
+    const grandchildren: number[] = [];
+    after(() => {
+      for (const pid of grandchildren) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+    });
+
+    it('lets go of the pipes once the killed process exited, and close does not wait for the grandchild', async () => {
+      const pidFile = join(mkdtempSync(join(tmpdir(), 'child-spec-leave-')), 'grandchild.pid');
+      const before = liveHandles();
+      const connection = nodeScript(`${leavingGrandchild(pidFile)} setInterval(() => {}, 1000)`);
+      const grandchild = await waitFor(pidFile);
+      grandchildren.push(grandchild);
+      expect(reason(await connection.request('hello', HELLO, 300))).to.equal('no reply to hello within 300 ms; the process was killed');
+      const begun = performance.now();
+      await connection.close();
+      expect(performance.now() - begun).to.be.below(EXIT_GRACE_MS);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(liveHandles(), 'pipes or processes still keep the loop alive').to.equal(before);
+      expect(running(grandchild), 'the grandchild outlives the check').to.equal(true);
+    });
+
+    it('still reports the tail of standard error of a process that exits, and then lets go of the pipes', async () => {
+      const pidFile = join(mkdtempSync(join(tmpdir(), 'child-spec-leave-')), 'grandchild.pid');
+      const before = liveHandles();
+      const connection = nodeScript(`${leavingGrandchild(pidFile)} process.stderr.write('last words\\n'); process.exit(4)`);
+      const begun = performance.now();
+      const exchange = await connection.request('hello', HELLO, 5000);
+      grandchildren.push(await waitFor(pidFile));
+      expect(reason(exchange)).to.equal('the implementation process exited with code 4 (stderr: last words)');
+      expect(performance.now() - begun).to.be.below(4000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(liveHandles(), 'pipes or processes still keep the loop alive').to.equal(before);
+      await connection.close();
+    });
   });
 });
