@@ -71,6 +71,19 @@ export function commandArgv(command: string): readonly string[] {
   return parseArgsStringToArgv(command);
 }
 
+/** The quote character left open at the end of `command`, if any: the splitter would drop it silently. */
+export function unbalancedQuote(command: string): string | null {
+  let open: string | null = null;
+  for (const c of command) {
+    if (open !== null) {
+      if (c === open) open = null;
+    } else if (c === '"' || c === "'") {
+      open = c;
+    }
+  }
+  return open;
+}
+
 export class ProcessImplementation implements ImplementationUnderTest {
   private announcedName: string | null = null;
   private handshakeProblem: Unusable | null = null;
@@ -95,9 +108,11 @@ export class ProcessImplementation implements ImplementationUnderTest {
   /**
    * Starts the process, without waiting for it: so that a caller can make
    * sure it dies (on an interrupt, say) before the handshake begins. Only an
-   * empty command is `notStarted` here.
+   * empty command, or one with a quote left open, is `notStarted` here.
    */
   static spawn(options: ProcessImplementationOptions): StartResult {
+    const quote = unbalancedQuote(options.command);
+    if (quote !== null) return { kind: 'notStarted', reason: `the command has a ${quote} quote that is never closed: close it, or quote the word with the other kind` };
     const argv = commandArgv(options.command);
     if (argv.length === 0) return { kind: 'notStarted', reason: 'the command is empty' };
     const schemas = options.schemas ?? ProtocolSchemas.load();

@@ -6,7 +6,7 @@ import { runCheck } from '../../models/check.ts';
 import { firstDifference } from '../../models/determinism.ts';
 import { GuardedImplementation } from '../../models/guardedImplementation.ts';
 import { loadImplementation } from '../../models/loadImplementation.ts';
-import { commandArgv } from '../../models/processImplementation.ts';
+import { commandArgv, unbalancedQuote } from '../../models/processImplementation.ts';
 import { ProtocolSchemas } from '../../models/protocol.ts';
 import { SESSION_SYSTEM } from '../../models/sessionModel.ts';
 import { childSystem } from '../../models/childModel.ts';
@@ -124,6 +124,12 @@ describe('models/protocol', () => {
   describe('commandArgv', () => {
     it('splits a command line into words, keeping quoted words together', () => {
       expect(commandArgv('python3 "my impl.py" --flag \'a b\'')).to.deep.equal(['python3', 'my impl.py', '--flag', 'a b']);
+    });
+
+    it('finds a quote left open, which splitting would drop', () => {
+      expect(unbalancedQuote("python3 'my impl.py")).to.equal("'");
+      expect(unbalancedQuote('python3 "it\'s.py" --x \'a "b" c\'')).to.equal(null);
+      expect(unbalancedQuote('run "a b')).to.equal('"');
     });
 
     it('leaves what a shell would expand as it is', () => {
