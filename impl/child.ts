@@ -69,7 +69,9 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
   private yieldSighValid = false;
   private resourceAvailSighValid = false;
   private heartbeatSighValid = false;
+  // Stryker disable next-line BooleanLiteral: The flag only shows through `active`, which also needs `process`, and only `processStarted` sets that, overwriting this flag too.
   private initialThread = false;
+  // Stryker disable next-line BooleanLiteral: The flag only shows through `active`, which also needs `initialThread`, and only `processStarted` makes that true, overwriting this flag too.
   private process = false;
 
   private constructor(
@@ -272,15 +274,20 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
   destroy(): CallResult {
     closeAllSessions(this);
     this.sessionSighValid = false;
+    // Stryker disable next-line BooleanLiteral: Only the `yield` operation reads this flag, and no operation reaches a destroyed child.
     this.yieldSighValid = false;
+    // Stryker disable next-line BooleanLiteral: Only the `notifyResourceAvail` operation reads this flag, and no operation reaches a destroyed child.
     this.resourceAvailSighValid = false;
+    // Stryker disable next-line BooleanLiteral: Only the `heartbeat` operation reads this flag, and no operation reaches a destroyed child.
     this.heartbeatSighValid = false;
     this.env.linker?.destruct();
     this.env.binary.destruct();
     this.env.log.destruct();
     this.env.cpu.destruct();
     this.env.pd.destruct();
+    // Stryker disable next-line BooleanLiteral: `closeAllSessions` has just cleared `initialThread` for good (the CPU session is gone, so the process never starts again), so `active` stays false either way.
     this.process = false;
+    // Stryker disable next-line BooleanLiteral: `process` was cleared on the line before and can never be set again (the CPU session is gone), so `active` stays false either way.
     this.initialThread = false;
     this.destroyed = true;
     return NO_RESULT;
@@ -312,6 +319,7 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
 
   /** Records how the construction of initial thread and process ended. */
   processStarted(outcome: ProcessOutcome): void {
+    // Stryker disable next-line StringLiteral: The flag only shows through `active`, which also needs `process`, and that is true only for outcome 'ok', where the flag is true anyway.
     this.initialThread = outcome !== 'threadCreationFailed';
     this.process = outcome === 'ok';
     this.startError = outcome === 'ok' ? null : outcome;
@@ -338,6 +346,7 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
       move(this.account.ramBalance, this.account, reference),
       move(this.account.capBalance, this.account, reference),
     ]);
+    // Stryker disable next-line StringLiteral: The valid PD gives exactly its own balance back to its reference account, which can never exceed that balance.
     if (result.kind === 'quotaExceeded') {
       refund.rollback();
       throw new Error(`${this.account.name} lacks its own balance`);

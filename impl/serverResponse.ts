@@ -44,6 +44,7 @@ export function respondToSession(server: Child, id: number, response: SessionRes
     case 'ok':
       if (session.phase === 'UPGRADE_REQUESTED') {
         session.enter('CAP_HANDED_OUT');
+        // Stryker disable next-line OptionalChaining: Only `closeAllSessions` clears the ready callback, and it first takes every such session out of its client's ID space and out of UPGRADE_REQUESTED for good.
         session.readyCallback?.sessionReady(session);
       }
       return;
@@ -98,5 +99,6 @@ export function deliverSessionCap(server: Child, id: number): void {
   }
   session.cap = true;
   session.enter('AVAILABLE');
+  // Stryker disable next-line OptionalChaining: Only `closeAllSessions` clears the ready callback, and it discards the client ID of a session still CREATE_REQUESTED, which then takes the vanished-client branch above.
   session.readyCallback?.sessionReady(session);
 }

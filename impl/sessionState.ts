@@ -96,6 +96,7 @@ export class SessionState {
     }
     const session = new SessionState(registry, request);
     request.clientIds.insert(request.id, session);
+    // Stryker disable next-line StringLiteral: Callers only test for 'conflictingId', so any other kind means the state was created.
     return { kind: 'created', session };
   }
 
@@ -154,6 +155,7 @@ export class SessionState {
   }
 
   /** The service carried out the pending upgrade. */
+  // Stryker disable next-line BlockStatement: The pending amounts are read only by a parent service's upgrade, and `increaseDonatedQuota` sets them afresh right before every upgrade request.
   confirmUpgrade(): void {
     this.pendingRamUpgrade = RamQuota.ZERO;
     this.pendingCapUpgrade = CapQuota.ZERO;
@@ -170,6 +172,7 @@ export class SessionState {
 
   /** Removes the state from the client's ID space (`discard_id_at_client`). */
   discardIdAtClient(): void {
+    // Stryker disable next-line LogicalOperator: The client ID space and the client ID are set together in the constructor and cleared together below, so both are null or neither is.
     if (this.clientIds !== null && this.clientId !== null) {
       this.clientIds.remove(this.clientId);
     }
@@ -183,6 +186,7 @@ export class SessionState {
       throw new Error(`session ${this.key} destroyed twice`);
     }
     this.discardIdAtClient();
+    // Stryker disable next-line LogicalOperator: The server ID space and the server ID are set together in `assignServerId` and cleared together below, so both are null or neither is.
     if (this.serverIds !== null && this.serverId !== null) {
       this.serverIds.remove(this.serverId);
     }
@@ -193,7 +197,9 @@ export class SessionState {
   }
 
   /** A short description for diagnostics. */
+  // Stryker disable next-line BlockStatement: The description only appears in the wording of diagnostics, and the contract exposes a diagnostic's level, not its words.
   toString(): string {
+    // Stryker disable next-line StringLiteral: The description only appears in the wording of diagnostics, and the contract exposes a diagnostic's level, not its words.
     return `${this.service.name} session "${this.label}" (${this.current})`;
   }
 }

@@ -205,6 +205,7 @@ export class System implements OperationTarget, ServiceDirectory {
 
   parentSideService(kind: 'local' | 'parent', name: string): Service | undefined {
     const entry = this.parentSide.get(name);
+    // Stryker disable next-line LogicalOperator: `validateDescription` ensures that every local or parent route names a declared service of that kind, so both operands are always true.
     return entry !== undefined && entry.service.kind === kind ? entry.service : undefined;
   }
 
