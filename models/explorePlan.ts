@@ -20,8 +20,8 @@ import {
   type MachineMove,
   type SessionState,
 } from './exploreMachines.ts';
+import { requestSpelling, type SpelledArgs } from './requestArgs.ts';
 import {
-  requestArgs,
   requestQuota,
   UNROUTED_SERVICE,
   UPGRADE,
@@ -49,6 +49,8 @@ export interface RequestMove {
   readonly client: string;
   readonly id: number;
   readonly service: ServiceInfo;
+  /** The request's argument string and what it means (`models/requestArgs.ts`). */
+  readonly args: SpelledArgs;
   readonly event: SessionEvent;
   readonly move: MachineMove<SessionState['snapshot'], SessionState['context']>;
 }
@@ -181,12 +183,13 @@ function requestEvent(world: WorldState, action: Extract<Action, { kind: 'sessio
 }
 
 function planRequest(world: WorldState, action: Extract<Action, { kind: 'session' }>): Plan | null {
+  const args = requestSpelling(world.shape, world.names, action.level, action.client, action.id);
   const request: Operation = {
     op: 'session',
     child: action.client,
     id: action.id,
     service: action.service,
-    args: requestArgs(world.shape, action.level, action.id),
+    args: args.text,
   };
 
   /* a child whose sessions are all closed is refused whatever it asks */
@@ -218,7 +221,7 @@ function planRequest(world: WorldState, action: Extract<Action, { kind: 'session
     : [request];
   return {
     ...plain(action, operations, { kind: 'request' }),
-    request: { client: action.client, id: action.id, service, event, move },
+    request: { client: action.client, id: action.id, service, args, event, move },
     sessions: [],
     children: [],
   };

@@ -123,7 +123,11 @@ export function clientQuota(shape: SystemShape): { readonly ram: number; readonl
   return { ram: UNIT.ram * (shape.sessionsPerClient + 1), caps: UNIT.caps * (shape.sessionsPerClient + 1) };
 }
 
-/** The session arguments of a request under `id` at `level`, before the policy sees them. */
+/**
+ * The plain session arguments of a request under `id` at `level`, before the
+ * policy sees them. The explorers send other spellings of the same request
+ * (`models/requestArgs.ts`); an `invalid` one is always this one.
+ */
 export function requestArgs(shape: SystemShape, level: Level, id: number): string {
   const label = `label="s${id}"`;
   const quota = clientQuota(shape);
@@ -165,11 +169,6 @@ export function upgradeArgs(shape: SystemShape, funded: boolean): string {
   return funded
     ? `ram_quota=${UPGRADE.ram}, cap_quota=${UPGRADE.caps}`
     : `ram_quota=${clientQuota(shape).ram * 10}`;
-}
-
-/** The label the policy gives a request under `id` by `client`. */
-export function expectedLabel(client: string, id: number): string {
-  return `${client} -> s${id}`;
 }
 
 /** The routes of a client: every service by its name, then the environment. */

@@ -20,7 +20,7 @@ import {
   ANNOUNCED,
   CLIENT_SET_ARGS,
   EXIT_VALUE,
-  expectedLabel,
+  SESSION_COST,
   systemNames,
   type ServiceInfo,
   type SystemNames,
@@ -28,7 +28,8 @@ import {
 } from './exploreSystem.ts';
 import type { ReportLevel } from '../machines/reportLevel.ts';
 import { checkReports } from './reports.ts';
-import { phaseOfState, phasesProblem, policyProblems, sessionStateProblems } from './sessionPredicates.ts';
+import { forwardedArgs, forwardedProblems } from './requestArgs.ts';
+import { phaseOfState, phasesProblem, sessionStateProblems } from './sessionPredicates.ts';
 
 /** A session and its machine. */
 export interface SessionTrack {
@@ -129,7 +130,9 @@ export function settle(world: WorldState, plan: Plan, result: CallResult, after:
       sessions.set(key, { key, client: request.client, id: request.id, service: request.service, state: request.move.next, seen: 0 });
       moved.set(key, request.move.values);
       const view = after.sessions.find((session) => session.key === key);
-      if (view) problems.push(...policyProblems(view, expectedLabel(request.client, request.id), CLIENT_SET_ARGS));
+      /* what the server was given: the request's arguments as the parent must forward them */
+      const forwarded = forwardedArgs(request.args, request.client, CLIENT_SET_ARGS, SESSION_COST);
+      if (view) problems.push(...forwardedProblems(view, forwarded, sessionName({ key, ...request })));
     }
     if (more.length > 0) problems.push(`the request created ${created.length} sessions: ${created.join(', ')}`);
   } else if (plan.build === null && created.length > 0) {
