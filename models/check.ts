@@ -12,6 +12,7 @@ import { noChecks } from '../invariants/check-table.ts';
 import { INVARIANT_IDS, type InvariantId } from '../invariants/index.ts';
 import type { Binding } from './binding.ts';
 import { MACHINE_NAMES, withBinding, type MachineName } from './registry.ts';
+import { checkMisuse, isMisuseId, type MisuseReport } from './misuse.ts';
 import { generatePaths, type GeneratedPaths, type ModelPath } from './paths.ts';
 import { replayPath, type FailureKind, type PathResult, type StepRecord } from './replay.ts';
 import { Coverage, type CoverageSummary } from './transitions.ts';
@@ -20,8 +21,13 @@ export interface CheckOptions {
   readonly implementation: ImplementationUnderTest;
   /** Machines to check; all when empty. */
   readonly machines?: readonly MachineName[];
-  /** Replay only this path (`machine#n`). */
+  /** Replay only this path (`machine#n`), or run only this misuse case (`misuse#n`). */
   readonly pathId?: string;
+  /**
+   * Whether a full check (no `machines`, no `pathId`) also runs the misuse
+   * cases of `models/misuse.ts` after the paths (default true).
+   */
+  readonly misuse?: boolean;
   /** How to replay one path on the command line, given its id. */
   readonly replayCommand?: (pathId: string) => string;
   readonly onProgress?: (progress: CheckProgress) => void;
@@ -83,10 +89,19 @@ export interface CheckSummary {
   readonly failures: readonly FailureReport[];
 }
 
+/** What the misuse cases found: cases run, refused as they must be, and not sent (see `MisuseReport`). */
+export interface MisuseSummary {
+  readonly cases: number;
+  readonly passed: number;
+  readonly notSent: number;
+}
+
 /** The summary and what reports show beyond it. */
 export interface CheckReport extends CheckSummary {
   readonly implementation: string;
   readonly machines: readonly MachineReport[];
+  /** The misuse cases, when the check ran them; their failures are among `failures`. */
+  readonly misuse?: MisuseSummary;
   /** The elementary checks each invariant made, over every path; they add up to `invariantChecks`. */
   readonly invariants: Readonly<Record<InvariantId, number>>;
   readonly ms: number;
@@ -95,7 +110,9 @@ export interface CheckReport extends CheckSummary {
 /** Runs the check; never throws for a faulty implementation, only for misuse of its options. */
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const started = performance.now();
-  const names = chosen(options.machines);
+  /* `--path misuse#n` runs that misuse case and no machine's paths */
+  const misuseCaseId = options.pathId !== undefined && isMisuseId(options.pathId) ? options.pathId : undefined;
+  const names = misuseCaseId !== undefined ? [] : chosen(options.machines);
   const replayCommand = options.replayCommand ?? ((pathId: string) => `child-spec check --path ${pathId}`);
   const machines: MachineReport[] = [];
   const failures: FailureReport[] = [];
@@ -118,10 +135,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const complete = options.pathId === undefined && !options.stopAtFirstFailure;
   if (complete) failures.push(...machines.flatMap(coverageFailures));
 
+  let misuse: MisuseReport | null = null;
+  if (runsMisuse(options) && !(options.stopAtFirstFailure && failures.length > 0)) {
+    misuse = await checkMisuse(options.implementation, {
+      ...(misuseCaseId !== undefined ? { caseId: misuseCaseId } : {}),
+      replayCommand,
+      ...(options.stopAtFirstFailure ? { stopAtFirstFailure: true } : {}),
+    });
+    failures.push(...misuse.failures);
+  }
+
   const sum = (pick: (report: MachineReport) => number): number => machines.reduce((total, report) => total + pick(report), 0);
   const paths = sum((report) => report.paths);
   return {
-    ok: failures.length === 0 && paths > 0,
+    ok: failures.length === 0 && (paths > 0 || (misuse?.cases ?? 0) > 0),
     paths,
     steps: sum((report) => report.steps),
     states: { covered: sum((report) => report.coverage.states.covered), total: sum((report) => report.coverage.states.total) },
@@ -133,9 +160,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     failures,
     implementation: options.implementation.name,
     machines,
+    ...(misuse !== null ? { misuse: { cases: misuse.cases, passed: misuse.passed, notSent: misuse.notSent } } : {}),
     invariants,
     ms: performance.now() - started,
   };
+}
+
+/** Misuse cases run in a full check (no machines, no path chosen), and alone for `--path misuse#n`. */
+function runsMisuse(options: CheckOptions): boolean {
+  if (options.pathId !== undefined) return isMisuseId(options.pathId);
+  return (options.machines ?? []).length === 0 && options.misuse !== false;
 }
 
 async function checkMachine<TEvent extends EventObject>(

@@ -140,39 +140,54 @@ const NOTHING = Symbol('nothing');
  * sets, so their order does not matter; array entries in order.
  */
 export function firstDifference(now: unknown, before: unknown, round: number): string | null {
+  return firstDifferenceBetween(now, before, { now: `in replay ${round}`, before: 'in replay 1' });
+}
+
+/** What the two values compared are called in a difference: `in replay 2` and `in replay 1`, `after` and `before`. */
+export interface ComparedNames {
+  readonly now: string;
+  readonly before: string;
+}
+
+/**
+ * Where two JSON values first differ, as `at .step: 3 after, 2 before` for
+ * the names `after` and `before`; null when they are equal. Object keys are
+ * compared as sets, array entries in order.
+ */
+export function firstDifferenceBetween(now: unknown, before: unknown, names: ComparedNames): string | null {
   /* The common case, equal values in the same order, is settled by the native serialiser. */
   if (JSON.stringify(now) === JSON.stringify(before)) return null;
-  return differenceAt(now, before, round, '');
+  return differenceAt(now, before, names, '');
 }
 
-function differenceAt(now: unknown, before: unknown, round: number, at: string): string | null {
+function differenceAt(now: unknown, before: unknown, names: ComparedNames, at: string): string | null {
   if (Object.is(now, before)) return null;
-  if (Array.isArray(now) && Array.isArray(before)) return arrayDifference(now, before, round, at);
-  if (isPlainObject(now) && isPlainObject(before)) return objectDifference(now, before, round, at);
-  return `${at === '' ? '' : `at ${at}: `}${shown(now)} in replay ${round}, ${shown(before)} in replay 1`;
+  if (Array.isArray(now) && Array.isArray(before)) return arrayDifference(now, before, names, at);
+  if (isPlainObject(now) && isPlainObject(before)) return objectDifference(now, before, names, at);
+  return `${at === '' ? '' : `at ${at}: `}${shown(now)} ${names.now}, ${shown(before)} ${names.before}`;
 }
 
-function arrayDifference(now: readonly unknown[], before: readonly unknown[], round: number, at: string): string | null {
+function arrayDifference(now: readonly unknown[], before: readonly unknown[], names: ComparedNames, at: string): string | null {
   const common = Math.min(now.length, before.length);
   for (let index = 0; index < common; index += 1) {
-    const inside = differenceAt(now[index], before[index], round, `${at}[${index}]`);
+    const inside = differenceAt(now[index], before[index], names, `${at}[${index}]`);
     if (inside !== null) return inside;
   }
   if (now.length === before.length) return null;
   const extraNow = common < now.length ? now[common] : NOTHING;
   const extraBefore = common < before.length ? before[common] : NOTHING;
-  return differenceAt(extraNow, extraBefore, round, `${at}[${common}]`);
+  return differenceAt(extraNow, extraBefore, names, `${at}[${common}]`);
 }
 
 function objectDifference(
   now: Readonly<Record<string, unknown>>,
   before: Readonly<Record<string, unknown>>,
-  round: number,
+  names: ComparedNames,
   at: string,
 ): string | null {
   for (const key of new Set([...Object.keys(now), ...Object.keys(before)])) {
     const path = `${at}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`;
-    const inside = differenceAt(key in now ? now[key] : NOTHING, key in before ? before[key] : NOTHING, round, path);
+    const inside = differenceAt(key in now ? now[key] : NOTHING, key in before ? before[key] : NOTHING, names, path);
     if (inside !== null) return inside;
   }
   return null;

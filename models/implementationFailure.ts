@@ -21,3 +21,19 @@ export class ImplementationFailure extends Error {
 export function failureDetails(error: unknown): readonly string[] {
   return error instanceof ImplementationFailure ? error.details : [];
 }
+
+/**
+ * A call the implementation refused with an error reply of the process
+ * protocol: for a generated path a failure like any other, for a misuse case
+ * (`models/misuse.ts`) the refusal the contract asks for.
+ */
+export class ErrorReply extends ImplementationFailure {}
+
+/**
+ * A request the checker did not send because it does not fit the process
+ * protocol's schema (a negative ID, a fractional amount): the wire cannot
+ * carry it, so the implementation never saw it.
+ */
+export class RequestNotSent extends Error {
+  override readonly name = 'RequestNotSent';
+}

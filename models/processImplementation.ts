@@ -25,7 +25,7 @@
 import parseArgsStringToArgv from 'string-argv';
 
 import type { ImplementationUnderTest, SystemDescription, SystemUnderTest } from '../impl/contract.ts';
-import { ImplementationFailure } from './implementationFailure.ts';
+import { ErrorReply, ImplementationFailure, RequestNotSent } from './implementationFailure.ts';
 import {
   ProcessConnection,
   describeConnectionFailure,
@@ -223,9 +223,9 @@ export class ProcessImplementation implements ImplementationUnderTest {
       case 'failed':
         throw this.fault(exchange.failure);
       case 'unsent':
-        throw new Error(`the checker's ${method} request does not fit ${schemaFile(method, 'request')}: ${exchange.problem}`);
+        throw new RequestNotSent(`the checker's ${method} request does not fit ${schemaFile(method, 'request')}: ${exchange.problem}`);
       case 'error':
-        throw new ImplementationFailure(`the implementation answered with an error: ${exchange.message}`);
+        throw new ErrorReply(`the implementation answered with an error: ${exchange.message}`);
       case 'result': {
         const checked = this.schemas.checkResult(method, exchange.reply);
         if (!checked.ok) {

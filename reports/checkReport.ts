@@ -52,6 +52,10 @@ export function checkMarkdown(report: CheckReport): string {
         `${transitions.covered}/${transitions.total} (${percent(transitions.covered, transitions.total)}) |`,
     );
   }
+  if (report.misuse !== undefined) {
+    const { cases, passed, notSent } = report.misuse;
+    lines.push('', `Misuse: ${cases} cases, ${passed} refused${notSent > 0 ? `, ${notSent} not sent (the process protocol's schemas forbid them)` : ''}.`);
+  }
   const uncovered = report.machines.flatMap((machine) => [
     ...machine.coverage.uncoveredStates.map((id) => `- state \`${id}\``),
     ...machine.coverage.uncoveredTransitions.map((id) => `- transition \`${id}\``),

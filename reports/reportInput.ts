@@ -109,8 +109,11 @@ const CHECK_SHAPE: Shape = {
     implementation: 'string',
     machines: { arrayOf: MACHINE_SHAPE },
     invariants: { fields: Object.fromEntries(INVARIANT_IDS.map((id): [string, Shape] => [id, 'number'])) },
+    misuse: { fields: { cases: 'number', passed: 'number', notSent: 'number' } },
     ms: 'number',
   },
+  /* a check that ran no misuse cases (`--machine`, a path), or one written before they existed, has none */
+  optional: ['misuse'],
 };
 
 const MUTANTS_SHAPE: Shape = {

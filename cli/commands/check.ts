@@ -2,7 +2,8 @@ import pc from 'picocolors';
 
 import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
-import { listPaths, runCheck, type CheckReport } from '../../models/check.ts';
+import { listPaths, runCheck, type CheckReport, type MisuseSummary } from '../../models/check.ts';
+import { findMisuseCase, isMisuseId, MISUSE_CASES } from '../../models/misuse.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import type { MachineName } from '../../models/registry.ts';
 import { startWorkerImplementation } from '../../models/workerImplementation.ts';
@@ -52,7 +53,7 @@ export const checkCommand: CommandModule = (program, context) => {
       'replay every generated path of the statecharts on the reference implementation (or the one --impl or --exec names), checking every quota invariant after every step',
     )
     .addOption(machineOption())
-    .option('-p, --path <id>', 'replay only this path (as listed by `child-spec paths`, e.g. session#12)')
+    .option('-p, --path <id>', 'replay only this path (as listed by `child-spec paths`, e.g. session#12), or run only this misuse case (misuse#3)')
     .option('--json', 'print only the summary, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .option('-o, --out <dir>', 'where check.json and check.md go', DEFAULT_OUT)
@@ -66,8 +67,13 @@ export const checkCommand: CommandModule = (program, context) => {
     });
 };
 
-/** A path id must name a generated path, of a chosen machine if `--machine` is given. */
+/** A path id must name a generated path, of a chosen machine if `--machine` is given, or a misuse case without `--machine`. */
 function checkPathId(pathId: string, machines: readonly MachineName[] | undefined): void {
+  if (isMisuseId(pathId)) {
+    if (findMisuseCase(pathId) === undefined) throw new UsageError(`no misuse case '${pathId}': there are misuse#1 to misuse#${MISUSE_CASES.length}`);
+    if (machines && machines.length > 0) throw new UsageError(`'${pathId}' is a misuse case, which --machine leaves out`);
+    return;
+  }
   const path = listPaths().find((known) => known.id === pathId);
   if (path === undefined) throw new UsageError(`no path '${pathId}': run \`child-spec paths\` to list them`);
   if (machines && machines.length > 0 && !machines.some((machine) => machine === path.machine)) {
@@ -187,6 +193,7 @@ function renderCheck(report: CheckReport, written: readonly string[], implementa
         `${String(machine.steps).padStart(5)} steps  states ${states.covered}/${states.total}  transitions ${transitions.covered}/${transitions.total}`,
     );
   }
+  if (report.misuse !== undefined) lines.push(misuseLine(report.misuse));
   lines.push(
     `paths ${report.paths}, steps ${report.steps}, states ${report.states.covered}/${report.states.total}, ` +
       `transitions ${report.transitions.covered}/${report.transitions.total}, invariant checks ${report.invariantChecks}, ` +
@@ -195,4 +202,10 @@ function renderCheck(report: CheckReport, written: readonly string[], implementa
     report.ok ? pc.green('PASSED') : pc.red('FAILED'),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The misuse cases' line beside the machines': `misuse     44 cases    44 refused`. */
+function misuseLine(misuse: MisuseSummary): string {
+  const notSent = misuse.notSent > 0 ? `  ${misuse.notSent} not sent (the process protocol's schemas forbid them)` : '';
+  return `  ${'misuse'.padEnd(8)} ${String(misuse.cases).padStart(4)} ${misuse.cases === 1 ? 'case ' : 'cases'}  ${String(misuse.passed).padStart(4)} refused${notSent}`;
 }

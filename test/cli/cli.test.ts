@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 import { expect } from 'chai';
 
+import { MISUSE_CASES } from '../../models/misuse.ts';
+
 const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
 
 function childSpec(...args: string[]) {
@@ -97,6 +99,7 @@ describe('cli', () => {
     expect(failures).to.deep.equal([]);
     const written: unknown = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
     expect(written).to.include({ ok: true, implementation: 'reference' });
+    expect(written).to.deep.include({ misuse: { cases: MISUSE_CASES.length, passed: MISUSE_CASES.length, notSent: 0 } });
     expect(readFileSync(join(out, 'check.md'), 'utf8')).to.match(/^# child-spec check: passed/);
   });
 
@@ -105,6 +108,22 @@ describe('cli', () => {
     const run = childSpec('check', '--path', 'session#1', '--json', '--out', out);
     expect(run.code, run.stderr).to.equal(0);
     expect(JSON.parse(run.stdout)).to.include({ ok: true, paths: 1 });
+  });
+
+  it('runs a single misuse case named on the command line, with the same summary fields', () => {
+    const out = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    const run = childSpec('check', '--path', 'misuse#1', '--json', '--out', out);
+    expect(run.code, run.stderr).to.equal(0);
+    const summary: unknown = JSON.parse(run.stdout);
+    expect(summary).to.have.all.keys('ok', 'paths', 'steps', 'states', 'transitions', 'invariantChecks', 'failures');
+    expect(summary).to.include({ ok: true, paths: 0, steps: 0 });
+    const text = childSpec('check', '--path', 'misuse#1', '--out', out);
+    expect(text.stdout).to.match(/^ {2}misuse +1 case +1 refused$/m);
+  });
+
+  it('rejects an unknown misuse case, and a misuse case with --machine, in one line with exit code 2', () => {
+    expectOneLineError(childSpec('check', '--path', 'misuse#0'), "no misuse case 'misuse#0'");
+    expectOneLineError(childSpec('check', '--machine', 'session', '--path', 'misuse#1'), "'misuse#1' is a misuse case, which --machine leaves out");
   });
 
   it('lists paths as text and as JSON', () => {

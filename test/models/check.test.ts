@@ -2,6 +2,7 @@ import { expect } from 'chai';
 
 import { referenceImplementation } from '../../impl/reference.ts';
 import { runCheck, type CheckReport } from '../../models/check.ts';
+import { MISUSE_CASES } from '../../models/misuse.ts';
 import { failureTrace } from '../../reports/checkReport.ts';
 import { findVariant, type Variant } from '../../faults/catalog.ts';
 import { loadVariant } from '../../faults/load.ts';
@@ -39,6 +40,11 @@ describe('models/check', () => {
 
     it('checks the invariants after every step', () => {
       expect(report.invariantChecks).to.be.greaterThan(report.steps);
+    });
+
+    it('runs every misuse case after the paths, without counting them as paths', () => {
+      expect(report.misuse).to.deep.equal({ cases: MISUSE_CASES.length, passed: MISUSE_CASES.length, notSent: 0 });
+      expect(report.paths).to.equal(report.machines.reduce((sum, machine) => sum + machine.paths, 0));
     });
   });
 
