@@ -31,7 +31,7 @@ const DESCRIPTIONS: Readonly<Record<InvariantId, string>> = {
   conservation:
     'Total RAM and total caps over all accounts equal the initial reference plus upstream quota.',
   'atomic-transaction':
-    'Every transaction ends once, in the step it started; a rollback undoes all of its moves and a commit undoes none.',
+    'Every transaction (a positive number) ends once, in commit or rollback, in the step it started; a rollback undoes all of its moves, newest first, and a commit undoes none; no move is of nothing.',
   'quota-with-owner':
     "A live session's donated quota sits with its service and its session cost with the parent; child PDs hold what the shadow book says.",
   'returned-to-owner':

@@ -37,7 +37,18 @@ export type TransactionProblem =
   /** A committed transaction that contains undo moves. */
   | { readonly kind: 'undoInCommit'; readonly txn: number; readonly undoMoves: number }
   /** A transaction that started in this step and has not ended at its close. */
-  | { readonly kind: 'unended'; readonly txn: number; readonly accounts: readonly string[] };
+  | { readonly kind: 'unended'; readonly txn: number; readonly accounts: readonly string[] }
+  /** A journal entry whose transaction number is not a positive integer. */
+  | { readonly kind: 'badTxn'; readonly index: number; readonly txn: unknown }
+  /** A move of no quota (or a negative or non-integer amount): the journal records only movements. */
+  | { readonly kind: 'emptyMove'; readonly index: number; readonly move: JournalMove }
+  /** An `end` entry whose outcome is neither commit nor rollback. */
+  | { readonly kind: 'badOutcome'; readonly txn: number; readonly outcome: unknown }
+  /**
+   * A rollback whose net change is zero, but whose undo moves are not its
+   * moves reversed, newest first: `expected` and `observed` describe them.
+   */
+  | { readonly kind: 'undoOrder'; readonly txn: number; readonly expected: readonly string[]; readonly observed: readonly string[] };
 
 /** What recording one step's entries found, and how many elementary checks that took. */
 export interface TransactionFindings {
@@ -48,6 +59,27 @@ export interface TransactionFindings {
 interface OpenTransaction {
   readonly net: Map<string, Quota>;
   undoMoves: number;
+  /** Its moves without and with `undo`, in journal order. */
+  readonly forward: JournalMove[];
+  readonly undone: JournalMove[];
+}
+
+/** A move's direction and amount, `ram 8192 pd:a -> ref`, for comparing moves with their undoing. */
+function describeStep(from: string, to: string, resource: string, amount: number): string {
+  return `${resource} ${amount} ${from} -> ${to}`;
+}
+
+/** The moves of `undone` as `describeStep` shows them. */
+function describeSteps(moves: readonly JournalMove[], reversed: boolean): string[] {
+  return moves.map((move) =>
+    reversed
+      ? describeStep(move.to, move.from, move.resource, move.amount)
+      : describeStep(move.from, move.to, move.resource, move.amount),
+  );
+}
+
+function positiveInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
 /**
@@ -67,8 +99,16 @@ export class TransactionBook {
     const started = new Set<number>();
 
     entries.forEach((entry, offset) => {
+      if (entry === null || typeof entry !== 'object') return;
+      if ((entry.kind === 'move' || entry.kind === 'end') && !positiveInteger(entry.txn)) {
+        problems.push({ kind: 'badTxn', index: firstIndex + offset, txn: entry.txn });
+        return;
+      }
       switch (entry.kind) {
         case 'move':
+          if (!positiveInteger(entry.amount)) {
+            problems.push({ kind: 'emptyMove', index: firstIndex + offset, move: entry });
+          }
           this.recordMove(entry, firstIndex + offset, started, problems);
           break;
         case 'end':
@@ -102,7 +142,7 @@ export class TransactionBook {
 
     let transaction = this.open.get(move.txn);
     if (transaction === undefined) {
-      transaction = { net: new Map(), undoMoves: 0 };
+      transaction = { net: new Map(), undoMoves: 0, forward: [], undone: [] };
       this.open.set(move.txn, transaction);
       started.add(move.txn);
     }
@@ -112,6 +152,9 @@ export class TransactionBook {
     net.set(move.to, adjusted(net.get(move.to) ?? NO_QUOTA, move.resource, move.amount));
     if (move.undo) {
       transaction.undoMoves += 1;
+      transaction.undone.push(move);
+    } else {
+      transaction.forward.push(move);
     }
   }
 
@@ -122,8 +165,12 @@ export class TransactionBook {
       return;
     }
 
+    if (outcome !== 'commit' && outcome !== 'rollback') {
+      problems.push({ kind: 'badOutcome', txn, outcome });
+    }
+
     // A transaction may end without any move: all its transfers were no-ops.
-    const transaction = this.open.get(txn) ?? { net: new Map<string, Quota>(), undoMoves: 0 };
+    const transaction = this.open.get(txn) ?? { net: new Map<string, Quota>(), undoMoves: 0, forward: [], undone: [] };
     this.open.delete(txn);
     this.ended.set(txn, outcome);
 
@@ -132,6 +179,13 @@ export class TransactionBook {
         const leaks = new Map([...transaction.net].filter(([, change]) => !isZero(change)));
         if (leaks.size > 0) {
           problems.push({ kind: 'rollbackLeaks', txn, net: leaks });
+          break;
+        }
+        // A rollback undoes each move that happened, newest first, each by one undo move.
+        const expected = describeSteps([...transaction.forward].reverse(), true);
+        const observed = describeSteps(transaction.undone, false);
+        if (JSON.stringify(expected) !== JSON.stringify(observed)) {
+          problems.push({ kind: 'undoOrder', txn, expected, observed });
         }
         break;
       }

@@ -16,6 +16,7 @@ import { noChecks } from '../invariants/check-table.ts';
 import { formatEvent, formatResult, type Binding } from './binding.ts';
 import { replayTranscript, TranscriptRecorder } from './determinism.ts';
 import { failureDetails } from './implementationFailure.ts';
+import { initialObservationProblems, stepObservationProblems } from './observationRules.ts';
 import type { ModelPath } from './paths.ts';
 import { MachineRunner, type MachineShape, type MachineStep } from './transitions.ts';
 
@@ -157,6 +158,10 @@ async function replayOnce<TEvent extends EventObject>(
     ledger = new Ledger(description, before);
     const initial = ledger.initialViolations();
     if (initial.length > 0) return finish(invariantFailure(0, initial));
+    const malformed = initialObservationProblems(before);
+    if (malformed.length > 0) {
+      return finish({ kind: 'state', step: 0, reason: `the new system: ${malformed[0]}`, invariant: null, details: malformed.slice(1) });
+    }
 
     const run = binding.start();
     const runner = new MachineRunner(binding.machine, shape);
@@ -208,6 +213,11 @@ async function replayOnce<TEvent extends EventObject>(
         return finish({ kind, step: index, reason: first, invariant: null, details: mismatches.slice(1) });
       }
       if (violations.length > 0) return finish(invariantFailure(index, violations));
+      /* last, the rules on the observation's form that no machine or invariant speaks of */
+      const malformedStep = stepObservationProblems(before, after, resolution.operations.length);
+      if (malformedStep.length > 0) {
+        return finish({ kind: 'state', step: index, reason: malformedStep[0] ?? '', invariant: null, details: malformedStep.slice(1) });
+      }
       before = after;
     }
     return finish(null);

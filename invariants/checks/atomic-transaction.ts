@@ -1,7 +1,9 @@
 /**
  * atomic-transaction: every transaction ends once, in the step it started;
- * a rollback cancels all of its moves, a commit contains no undo moves, and
- * no move comes after the end.
+ * a rollback cancels all of its moves, undoing them newest first, a commit
+ * contains no undo moves, and no move comes after the end. The journal's
+ * form too: transaction numbers are positive integers, every move moves a
+ * positive amount, and every end is a commit or a rollback.
  */
 
 import { balanceOf, type Balances } from '../balances.ts';
@@ -49,7 +51,31 @@ function findingOf(problem: TransactionProblem, observed: Balances): Finding {
         message: `Transaction ${problem.txn} started in this step and is neither committed nor rolled back.`,
         accounts: problem.accounts.map((account) => observedOnly(account, observed)),
       };
+    case 'badTxn':
+      return {
+        message: `Journal entry #${problem.index} has transaction number ${JSON.stringify(problem.txn)}; transaction numbers are positive integers.`,
+        accounts: [],
+      };
+    case 'emptyMove':
+      return {
+        message: `${capitalised(describeMove(problem.index, problem.move))} moves no quota; the journal records only movements of a positive amount.`,
+        accounts: [],
+      };
+    case 'badOutcome':
+      return {
+        message: `Transaction ${problem.txn} ends in ${JSON.stringify(problem.outcome)}, neither commit nor rollback.`,
+        accounts: [],
+      };
+    case 'undoOrder':
+      return {
+        message: `Transaction ${problem.txn} ends in rollback with undo moves [${problem.observed.join('; ')}], expected its moves undone newest first: [${problem.expected.join('; ')}].`,
+        accounts: [],
+      };
   }
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function observedOnly(account: string, observed: Balances): AccountBalance {
