@@ -237,7 +237,8 @@ export interface MisuseOptions {
 }
 
 /** How a case ended: refused as it must be, failed, or not sent (the process protocol cannot carry it). */
-export type MisuseOutcome = 'refused' | 'failed' | 'notSent';
+export const MISUSE_OUTCOMES = ['refused', 'failed', 'notSent'] as const;
+export type MisuseOutcome = (typeof MISUSE_OUTCOMES)[number];
 
 export interface MisuseCaseResult {
   readonly id: string;

@@ -1,11 +1,13 @@
 /**
  * The report of a check as JUnit XML, the format CI systems read test
  * results from: one test suite per statechart with one test case per path,
- * a failing path's trace as its failure, and, when the fault catalog was
- * run, a suite with one test case per faulty variant that fails when the
- * variant survived.
+ * a failing path's trace as its failure; a suite of the misuse cases, when
+ * the check ran them; a failing test case per state or transition no path
+ * covered; and, when the fault catalog was run, a suite with one test case
+ * per faulty variant that fails when the variant survived.
  */
 import type { FailureReport, MachineReport } from '../models/check.ts';
+import type { MisuseCaseResult } from '../models/misuse.ts';
 import { failureTrace } from './checkReport.ts';
 import type { FaultCatalogReport, FaultCatalogResult, ReportInput } from './reportInput.ts';
 import { escapeXml as esc } from './xml.ts';
@@ -15,10 +17,13 @@ export function junitXml(input: ReportInput): string {
   const { check, mutants } = input;
   const failures = new Map(check.failures.map((failure) => [failure.path, failure]));
   const suites = check.machines.map((machine) => machineSuite(machine, failures));
+  if (check.misuse) suites.push(misuseSuite(check.misuse.results, failures));
+  const uncovered = check.failures.filter((failure) => failure.kind === 'coverage');
+  if (uncovered.length > 0) suites.push(coverageSuite(uncovered));
   if (mutants) suites.push(faultSuite(mutants));
   const counted = countOf(check.failures);
   const survivors = mutants ? mutants.total - mutants.killed : 0;
-  const tests = check.paths + (mutants?.total ?? 0);
+  const tests = check.paths + (check.misuse?.cases ?? 0) + uncovered.length + (mutants?.total ?? 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="child-spec check (${esc(check.implementation)})" tests="${tests}" failures="${counted.failures + survivors}" ` +
@@ -46,6 +51,35 @@ function machineSuite(machine: MachineReport, failures: ReadonlyMap<string, Fail
     ...cases,
     '  </testsuite>',
   ].join('\n');
+}
+
+/** One test case per misuse case: failed with its failure, skipped when the process protocol could not carry it. */
+function misuseSuite(results: readonly MisuseCaseResult[], failures: ReadonlyMap<string, FailureReport>): string {
+  const own = results.flatMap((result) => failures.get(result.id) ?? []);
+  const counted = countOf(own);
+  const skipped = results.filter((result) => result.outcome === 'notSent').length;
+  const time = results.reduce((sum, result) => sum + result.ms, 0);
+  const cases = results.map((result) => {
+    const open = `    <testcase classname="child-spec.misuse" name="${esc(`${result.id} ${result.title}`)}" time="${seconds(result.ms)}"`;
+    const failure = failures.get(result.id);
+    if (failure) return `${open}>\n${failureElement(failure)}\n    </testcase>`;
+    if (result.outcome === 'notSent') return `${open}>\n      <skipped message="the process protocol cannot carry this misuse"/>\n    </testcase>`;
+    return `${open}/>`;
+  });
+  return [
+    `  <testsuite name="misuse" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="${skipped}" time="${seconds(time)}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** One failing test case per state or transition no path covered. */
+function coverageSuite(uncovered: readonly FailureReport[]): string {
+  const cases = uncovered.map(
+    (failure) =>
+      `    <testcase classname="child-spec.coverage" name="${esc(`${failure.machine}: ${failure.reason}`)}" time="0">\n${failureElement(failure)}\n    </testcase>`,
+  );
+  return [`  <testsuite name="coverage" tests="${uncovered.length}" failures="${uncovered.length}" errors="0" skipped="0" time="0">`, ...cases, '  </testsuite>'].join('\n');
 }
 
 /** A wrong state, result or invariant is a failure; an implementation that crashed or could not be driven is an error. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { INVARIANT_IDS } from '../invariants/index.ts';
 import type { CheckReport } from '../models/check.ts';
+import { MISUSE_OUTCOMES } from '../models/misuse.ts';
 import { FAILURE_KINDS } from '../models/replay.ts';
 import { misfit, type Shape } from './shape.ts';
 
@@ -109,7 +110,14 @@ const CHECK_SHAPE: Shape = {
     implementation: 'string',
     machines: { arrayOf: MACHINE_SHAPE },
     invariants: { fields: Object.fromEntries(INVARIANT_IDS.map((id): [string, Shape] => [id, 'number'])) },
-    misuse: { fields: { cases: 'number', passed: 'number', notSent: 'number' } },
+    misuse: {
+      fields: {
+        cases: 'number',
+        passed: 'number',
+        notSent: 'number',
+        results: { arrayOf: { fields: { id: 'string', title: 'string', outcome: { oneOf: MISUSE_OUTCOMES }, ms: 'number' } } },
+      },
+    },
     ms: 'number',
   },
   /* a check that ran no misuse cases (`--machine`, a path), or one written before they existed, has none */

@@ -228,7 +228,8 @@ describe('models/misuse', () => {
     it('runs one case for --path misuse#n, without any path, and fails the check when it fails', async () => {
       const passed = await runCheck({ implementation: referenceImplementation, pathId: STARTED_TWICE.id });
       expect(passed).to.include({ ok: true, paths: 0, steps: 0 });
-      expect(passed.misuse).to.deep.equal({ cases: 1, passed: 1, notSent: 0 });
+      expect(passed.misuse).to.deep.include({ cases: 1, passed: 1, notSent: 0 });
+      expect(passed.misuse?.results.map((result) => [result.id, result.outcome])).to.deep.equal([[STARTED_TWICE.id, 'refused']]);
 
       const failed = await runCheck({ implementation: acceptsStartingTwice, pathId: STARTED_TWICE.id });
       expect(failed.ok).to.equal(false);

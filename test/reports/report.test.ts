@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { INVARIANT_IDS } from '../../invariants/index.ts';
-import { coverageFailures, runCheck, type CheckReport, type MachineReport } from '../../models/check.ts';
+import { coverageFailures, runCheck, type CheckReport, type FailureReport, type MachineReport } from '../../models/check.ts';
 import { visitPage } from '../../reports/browser.ts';
 import { writeCheckReports } from '../../reports/checkReport.ts';
 import { reportHtml } from '../../reports/html.ts';
@@ -194,20 +194,44 @@ describe('reports/report', function () {
   });
 
   describe('JUnit XML', () => {
-    it('has a test suite per machine with a test case per path, and one for the fault catalog', () => {
+    it('has a test suite per machine with a test case per path, one for the misuse cases, and one for the fault catalog', () => {
       const elements = xmlElements(junitXml(input));
+      const misuseCases = input.check.misuse?.cases ?? 0;
+      expect(misuseCases).to.be.greaterThan(0);
       const suites = elements.filter((element) => element.name === 'testsuite');
-      expect(suites.map((suite) => suite.attributes.name)).to.deep.equal([...input.check.machines.map((machine) => machine.name), 'fault catalog']);
+      expect(suites.map((suite) => suite.attributes.name)).to.deep.equal([...input.check.machines.map((machine) => machine.name), 'misuse', 'fault catalog']);
       const cases = elements.filter((element) => element.name === 'testcase');
-      expect(cases).to.have.length(input.check.paths + MUTANTS.total);
+      expect(cases).to.have.length(input.check.paths + misuseCases + MUTANTS.total);
       const failures = elements.filter((element) => element.name === 'failure');
       expect(failures).to.have.length(input.check.failures.length + 1);
       const [root] = elements;
-      expect(root?.attributes.tests).to.equal(String(input.check.paths + MUTANTS.total));
+      expect(root?.attributes.tests).to.equal(String(input.check.paths + misuseCases + MUTANTS.total));
       expect(root?.attributes.failures).to.equal(String(input.check.failures.length + 1));
       const [failure] = input.check.failures;
       expect(failures[0]?.attributes.message).to.equal(failure?.reason);
       expect(failures[0]?.text).to.include('replay:');
+    });
+
+    it('lists a failed misuse case and every uncovered transition as failing test cases', () => {
+      const misuse = input.check.misuse;
+      const [first] = misuse?.results ?? [];
+      const [pathFailure] = input.check.failures;
+      if (misuse === undefined || first === undefined || pathFailure === undefined) throw new Error('the check ran no misuse cases, or found no failure');
+      const accepted: FailureReport = { ...pathFailure, path: first.id, machine: 'misuse', reason: 'misuse accepted' };
+      const child = withGap(check).machines.find((machine) => machine.name === 'child');
+      const uncovered = child ? coverageFailures(child) : [];
+      const results = misuse.results.map((result, index) => (index === 0 ? { ...result, outcome: 'failed' as const } : result));
+      const failing: ReportInput = {
+        ...input,
+        check: { ...input.check, misuse: { ...misuse, passed: misuse.passed - 1, results }, failures: [...input.check.failures, accepted, ...uncovered] },
+      };
+      const elements = xmlElements(junitXml(failing));
+      const suite = (name: string): number => elements.findIndex((element) => element.name === 'testsuite' && element.attributes.name === name);
+      expect(elements[suite('misuse')]?.attributes.failures).to.equal('1');
+      expect(elements[suite('coverage')]?.attributes.tests).to.equal(String(uncovered.length));
+      const messages = elements.filter((element) => element.name === 'failure').map((element) => element.attributes.message);
+      expect(messages).to.include('misuse accepted');
+      expect(messages).to.include('no generated path covers state child.startFailed');
     });
   });
 
