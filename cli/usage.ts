@@ -70,3 +70,15 @@ export function timeoutOptions(): [stepTimeout: Option, startTimeout: Option] {
       .default(DEFAULT_START_TIMEOUT_MS),
   ];
 }
+
+/** `value` as one word of a shell command line: as it is when that is safe, else in double quotes. */
+export function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : JSON.stringify(value);
+}
+
+/** The `--impl` or `--exec` flag that names the implementation again in a replay command line, with a leading space; empty for the reference. */
+export function implementationFlag(flags: { readonly impl?: string; readonly exec?: string }): string {
+  if (flags.exec !== undefined) return ` --exec ${shellWord(flags.exec)}`;
+  if (flags.impl !== undefined) return ` --impl ${shellWord(flags.impl)}`;
+  return '';
+}

@@ -77,12 +77,8 @@ export interface FuzzReport {
  */
 export class ReplayMismatch extends Error {
   constructor(replay: string, cause: unknown) {
-    super(`cannot replay '${replay}': it is not the path of a run with this --seed and --max-commands (${firstMessageLine(cause)})`, { cause });
+    super(`cannot replay '${replay}': it is not the path of a run with this --seed and --max-commands; copy both from the failure report`, { cause });
   }
-}
-
-function firstMessageLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }
 
 /** Progress is reported at most this often (ms), and once at the end. */

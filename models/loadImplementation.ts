@@ -60,7 +60,8 @@ export function isSystemUnderTest(value: unknown): value is SystemUnderTest {
 /** Loads the module at `specifier` (relative to `cwd`, or absolute). Never throws. */
 export async function loadImplementation(specifier: string, cwd: string = process.cwd()): Promise<LoadResult> {
   const file = resolve(cwd, specifier);
-  if (!existsSync(file) || !statSync(file).isFile()) return { kind: 'failed', reason: `no such file: ${file}` };
+  if (!existsSync(file)) return { kind: 'failed', reason: `no such file: ${file}` };
+  if (!statSync(file).isFile()) return { kind: 'failed', reason: `${file} is a directory, not a module: name the module file in it` };
 
   /* Node would take it for CommonJS, as declared, and fail, after a warning of several lines on standard error: say so at once */
   if (extname(file) === '.js' && packageScope(file)?.type === 'commonjs') {

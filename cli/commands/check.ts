@@ -11,7 +11,7 @@ import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkR
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { progressReporter } from '../progress.ts';
 import { prepareOutDir } from '../outDir.ts';
-import { machineOption, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
+import { implementationFlag, machineOption, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 const DEFAULT_OUT = 'reports/out';
 /** Failures shown in full in the text output; the reports hold all of them. */
@@ -116,15 +116,9 @@ async function check(flags: CheckFlags): Promise<ExitCode> {
 
 /** The command line that replays one path on the same implementation. */
 function replayCommand(flags: CheckFlags, pathId: string): string {
-  const implementation =
-    flags.exec !== undefined ? ` --exec ${shellWord(flags.exec)}` : flags.impl !== undefined ? ` --impl ${shellWord(flags.impl)}` : '';
-  return `child-spec check${implementation} --path ${pathId}`;
+  return `child-spec check${implementationFlag(flags)} --path ${pathId}`;
 }
 
-/** `value` as one word of a shell command line: as it is when that is safe, else in double quotes. */
-function shellWord(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : JSON.stringify(value);
-}
 
 /** The reference, a module's implementation (`--impl`), or a process's (`--exec`). */
 async function chooseSubject(flags: CheckFlags): Promise<Subject> {

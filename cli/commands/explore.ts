@@ -9,7 +9,7 @@ import { traceLines } from '../../models/exploreRun.ts';
 import { describeShape } from '../../models/exploreSystem.ts';
 import type { StuckSummary } from '../../models/exploreStuck.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
-import { positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
+import { implementationFlag, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 import { implementationSubject } from './fuzz.ts';
 
 
@@ -142,9 +142,7 @@ async function explore(flags: ExploreFlags): Promise<ExitCode> {
 }
 
 function replayCommand(flags: ExploreFlags, config: ExploreConfig): string {
-  const implementation =
-    flags.exec !== undefined ? ` --exec ${JSON.stringify(flags.exec)}` : flags.impl !== undefined ? ` --impl ${flags.impl}` : '';
-  return `child-spec explore${implementation} ${configFlags(config)}`;
+  return `child-spec explore${implementationFlag(flags)} ${configFlags(config)}`;
 }
 
 function describeConfig(config: ExploreConfig): string {

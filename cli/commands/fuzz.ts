@@ -8,7 +8,7 @@ import { ReplayMismatch, runFuzz, validReplay, type FuzzProgress, type FuzzRepor
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
-import { positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
+import { implementationFlag, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 /** Defaults: enough runs to find the catalog's faults in seconds; `--runs 10000` for a long search. */
 const DEFAULT_RUNS = 1000;
@@ -93,9 +93,7 @@ async function fuzz(flags: FuzzFlags): Promise<ExitCode> {
 
 /** The command line that replays a failure on the same implementation. */
 function replayCommand(flags: FuzzFlags, seed: number, path: string): string {
-  const implementation =
-    flags.exec !== undefined ? ` --exec ${JSON.stringify(flags.exec)}` : flags.impl !== undefined ? ` --impl ${flags.impl}` : '';
-  return `child-spec fuzz${implementation} --seed ${seed} --max-commands ${flags.maxCommands} --replay '${path}'`;
+  return `child-spec fuzz${implementationFlag(flags)} --seed ${seed} --max-commands ${flags.maxCommands} --replay '${path}'`;
 }
 
 /** What `--json` prints: the verdict, and the failure with its trace. */
