@@ -9,7 +9,7 @@
  * Pure: the diagrams come in already drawn (see `reports/report.ts`).
  */
 import { INVARIANTS } from '../invariants/index.ts';
-import type { FailureReport, MachineReport } from '../models/check.ts';
+import type { FailureReport, MachineReport, MisuseSummary } from '../models/check.ts';
 import type { StepRecord } from '../models/replay.ts';
 import { STATUS_COLOURS } from './highlight.ts';
 import type { FaultCatalogReport, ReportInput } from './reportInput.ts';
@@ -78,10 +78,18 @@ function summaryCards(input: ReportInput): string {
       check.transitions.covered === check.transitions.total,
     ),
     card('invariant checks', number(check.invariantChecks), true),
+    ...(check.misuse ? [misuseCard(check.misuse)] : []),
     card('failures', number(check.failures.length), check.failures.length === 0, '#failures'),
   ];
   if (mutants) cards.push(card('faults caught', `${mutants.killed} / ${mutants.total}`, mutants.killed === mutants.total, '#faults'));
   return `<section class="cards">${cards.join('')}</section>`;
+}
+
+/** The misuse cases refused of those sent; the ones the process protocol cannot carry are named apart. */
+function misuseCard(misuse: MisuseSummary): string {
+  const sent = misuse.cases - misuse.notSent;
+  const label = misuse.notSent > 0 ? `misuse cases refused (${misuse.notSent} not sent)` : 'misuse cases refused';
+  return card(label, `${number(misuse.passed)} / ${number(sent)}`, misuse.passed === sent);
 }
 
 function card(label: string, value: string, good: boolean, link?: string): string {

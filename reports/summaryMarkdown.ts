@@ -30,6 +30,10 @@ export function reportMarkdown(input: ReportInput, htmlName: string): string {
     '',
     `Invariant checks: ${INVARIANTS.map((invariant) => `\`${invariant.id}\` ${count(check.invariants[invariant.id])}`).join(', ')}.`,
   ];
+  if (check.misuse) {
+    const { cases, passed, notSent } = check.misuse;
+    lines.push('', `Misuse: ${passed} of ${cases - notSent} cases refused${notSent > 0 ? ` (${notSent} not sent: the process protocol cannot carry them)` : ''}.`);
+  }
   if (mutants) {
     const survivors = mutants.variants.filter((variant) => !variant.killed).map((variant) => `\`${variant.name}\``);
     lines.push(

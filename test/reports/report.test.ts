@@ -121,6 +121,13 @@ describe('reports/report', function () {
       expect(html).to.not.match(/url\(/);
     });
 
+    it('counts the misuse cases refused', () => {
+      const cases = input.check.misuse?.cases ?? 0;
+      expect(html).to.include(`${cases} / ${cases}`);
+      expect(html).to.include('misuse cases refused');
+      expect(reportMarkdown(input, HTML_NAME)).to.include(`Misuse: ${cases} of ${cases} cases refused.`);
+    });
+
     it('draws each machine with covered, uncovered and failed transitions', () => {
       for (const machine of input.check.machines) expect(html).to.include(`<figure id="chart-${machine.name}">`);
       expect(html).to.match(/class="edge transition[^"]*\bcovered\b/);
