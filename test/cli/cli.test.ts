@@ -99,7 +99,10 @@ describe('cli', () => {
     expect(failures).to.deep.equal([]);
     const written: unknown = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
     expect(written).to.include({ ok: true, implementation: 'reference' });
-    expect(written).to.deep.include({ misuse: { cases: MISUSE_CASES.length, passed: MISUSE_CASES.length, notSent: 0 } });
+    expect(written).to.have.nested.property('misuse.cases', MISUSE_CASES.length);
+    expect(written).to.have.nested.property('misuse.passed', MISUSE_CASES.length);
+    expect(written).to.have.nested.property('misuse.notSent', 0);
+    expect(written).to.have.nested.property('misuse.results').with.length(MISUSE_CASES.length);
     expect(readFileSync(join(out, 'check.md'), 'utf8')).to.match(/^# child-spec check: passed/);
   });
 
