@@ -28,7 +28,8 @@ import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } 
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
-import { phaseOfState, phasesProblem, policyProblems, sessionStateProblems } from './sessionPredicates.ts';
+import { forwardedArgs, forwardedProblems, type ArgList, type SpelledArgs } from './requestArgs.ts';
+import { phaseOfState, phasesProblem, sessionStateProblems } from './sessionPredicates.ts';
 
 const CLIENT = 'client';
 const SERVER = 'server';
@@ -36,8 +37,22 @@ const SESSION_ID = 10;
 const SESSION_COST = 1024;
 const CLIENT_QUOTA = { ram: 100_000, caps: 50 };
 
+/** The request every path makes (`ram` bytes, 4 caps, labelled "session"), as `forwardedArgs` reads it. */
+function sessionRequest(ram: number): SpelledArgs {
+  const args: ArgList = [
+    ['ram_quota', String(ram)],
+    ['cap_quota', '4'],
+    ['label', '"session"'],
+  ];
+  return { text: args.map(([key, value]) => `${key}=${value}`).join(', '), args, label: 'session', ram, caps: 4 };
+}
+const REQUEST = sessionRequest(8192);
+/** The same with no RAM beyond the session cost, so that nothing is forwarded to the server. */
+const REQUEST_AT_COST = sessionRequest(SESSION_COST);
+const POLICY_ARGS = { verbose: 'yes' };
+
 /** The request every path makes, and an upgrade the client can pay for. */
-const REQUEST_ARGS = 'ram_quota=8192, cap_quota=4, label="session"';
+const REQUEST_ARGS = REQUEST.text;
 const UPGRADE_QUOTA = { ram: 4096, caps: 2 };
 const UPGRADE_ARGS = `ram_quota=${UPGRADE_QUOTA.ram}, cap_quota=${UPGRADE_QUOTA.caps}`;
 const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
@@ -45,7 +60,6 @@ const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
 const SERVICE_NAMES = { local: 'Local', parent: 'Upstream', child: 'Child' } as const;
 /** The child service, as `Observation.wakeups` keys it. */
 const CHILD_SERVICE = `${SERVER}/${SERVICE_NAMES.child}`;
-const EXPECTED_LABEL = `${CLIENT} -> session`;
 
 const ENV_ROUTES = (['PD', 'CPU', 'LOG', 'ROM'] as const).map((name) => ({
   service: name,
@@ -67,7 +81,7 @@ export const SESSION_SYSTEM: SystemDescription = {
       name: CLIENT,
       quota: CLIENT_QUOTA,
       dynamic: false,
-      setArgs: { verbose: 'yes' },
+      setArgs: POLICY_ARGS,
       routes: [
         { service: 'Local', to: { kind: 'local', name: 'Local' } },
         { service: 'Upstream', to: { kind: 'parent', name: 'Upstream' } },
@@ -165,7 +179,7 @@ class SessionRun implements BindingRun<SessionEvent> {
           args: REQUEST_ARGS,
         };
         if (event.service === 'child') {
-          return call(event.atCost ? { ...request, args: `ram_quota=${SESSION_COST}, cap_quota=4, label="session"` } : request);
+          return call(event.atCost ? { ...request, args: REQUEST_AT_COST.text } : request);
         }
         const answers: Operation = { op: 'setAnswers', service: SERVICE_NAMES[event.service], answers: [event.answer] };
         return { ok: true, operations: [answers, request] };
@@ -254,9 +268,12 @@ class SessionRun implements BindingRun<SessionEvent> {
     /* where a parent-service upgrade went: upstream, unless upstream refused it (the seed only warns) */
     problems.push(...checkUpstreamUpgrade(event, context, before, after));
 
-    /* what the policy made of a new request: the prefixed label and its own arguments */
+    /* what the server was given for a new request: its arguments as the parent must forward them */
     const created = this.session(after);
-    if (created && event.type === 'session') problems.push(...policyProblems(created, EXPECTED_LABEL, { verbose: 'yes' }));
+    if (created && event.type === 'session') {
+      const request = event.service === 'child' && event.atCost === true ? REQUEST_AT_COST : REQUEST;
+      problems.push(...forwardedProblems(created, forwardedArgs(request, CLIENT, POLICY_ARGS, SESSION_COST)));
+    }
 
     /* the state the machine rests in */
     problems.push(...this.checkState(machine.snapshot, after));

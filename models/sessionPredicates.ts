@@ -81,26 +81,3 @@ export function sessionStateProblems(
   }
   return problems;
 }
-
-/**
- * What the policy makes of a new request: the label prefixed with the
- * client's name (`expectedLabel`), and the arguments it sets on every
- * request of the client (`setArgs`).
- */
-export function policyProblems(
-  session: SessionView,
-  expectedLabel: string,
-  setArgs: Readonly<Record<string, string>>,
-): string[] {
-  const problems: string[] = [];
-  if (session.label !== expectedLabel) {
-    problems.push(`the session's label is "${session.label}", expected "${expectedLabel}"`);
-  }
-  for (const [key, value] of Object.entries(setArgs)) {
-    const pattern = new RegExp(`(^|,\\s*)${key}="?${value}"?(\\s*,|$)`);
-    if (!pattern.test(session.args)) {
-      problems.push(`the session's args "${session.args}" lack the policy's ${key}=${value}`);
-    }
-  }
-  return problems;
-}
