@@ -58,7 +58,6 @@ export interface TransactionFindings {
 
 interface OpenTransaction {
   readonly net: Map<string, Quota>;
-  undoMoves: number;
   /** Its moves without and with `undo`, in journal order. */
   readonly forward: JournalMove[];
   readonly undone: JournalMove[];
@@ -142,7 +141,7 @@ export class TransactionBook {
 
     let transaction = this.open.get(move.txn);
     if (transaction === undefined) {
-      transaction = { net: new Map(), undoMoves: 0, forward: [], undone: [] };
+      transaction = { net: new Map(), forward: [], undone: [] };
       this.open.set(move.txn, transaction);
       started.add(move.txn);
     }
@@ -150,12 +149,7 @@ export class TransactionBook {
     const { net } = transaction;
     net.set(move.from, adjusted(net.get(move.from) ?? NO_QUOTA, move.resource, -move.amount));
     net.set(move.to, adjusted(net.get(move.to) ?? NO_QUOTA, move.resource, move.amount));
-    if (move.undo) {
-      transaction.undoMoves += 1;
-      transaction.undone.push(move);
-    } else {
-      transaction.forward.push(move);
-    }
+    (move.undo ? transaction.undone : transaction.forward).push(move);
   }
 
   private recordEnd(txn: number, outcome: Outcome, problems: TransactionProblem[]): void {
@@ -170,7 +164,7 @@ export class TransactionBook {
     }
 
     // A transaction may end without any move: all its transfers were no-ops.
-    const transaction = this.open.get(txn) ?? { net: new Map<string, Quota>(), undoMoves: 0, forward: [], undone: [] };
+    const transaction = this.open.get(txn) ?? { net: new Map<string, Quota>(), forward: [], undone: [] };
     this.open.delete(txn);
     this.ended.set(txn, outcome);
 
@@ -190,8 +184,8 @@ export class TransactionBook {
         break;
       }
       case 'commit':
-        if (transaction.undoMoves > 0) {
-          problems.push({ kind: 'undoInCommit', txn, undoMoves: transaction.undoMoves });
+        if (transaction.undone.length > 0) {
+          problems.push({ kind: 'undoInCommit', txn, undoMoves: transaction.undone.length });
         }
         break;
     }

@@ -12,7 +12,7 @@ import { noChecks } from '../invariants/check-table.ts';
 import { INVARIANT_IDS, type InvariantId } from '../invariants/index.ts';
 import type { Binding } from './binding.ts';
 import { MACHINE_NAMES, withBinding, type MachineName } from './registry.ts';
-import { checkMisuse, isMisuseId, type MisuseCaseResult, type MisuseReport } from './misuse.ts';
+import { checkMisuse, isMisuseId, type MisuseReport } from './misuse.ts';
 import { generatePaths, type GeneratedPaths, type ModelPath } from './paths.ts';
 import { replayPath, type FailureKind, type PathResult, type StepRecord } from './replay.ts';
 import { Coverage, type CoverageSummary } from './transitions.ts';
@@ -89,14 +89,8 @@ export interface CheckSummary {
   readonly failures: readonly FailureReport[];
 }
 
-/** What the misuse cases found: cases run, refused as they must be, and not sent (see `MisuseReport`). */
-export interface MisuseSummary {
-  readonly cases: number;
-  readonly passed: number;
-  readonly notSent: number;
-  /** Each case run, in order, with its outcome. */
-  readonly results: readonly MisuseCaseResult[];
-}
+/** What the misuse cases found, as `MisuseReport` has it; their failures are among the check's. */
+export type MisuseSummary = Omit<MisuseReport, 'failures'>;
 
 /** The summary and what reports show beyond it. */
 export interface CheckReport extends CheckSummary {
@@ -162,7 +156,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     failures,
     implementation: options.implementation.name,
     machines,
-    ...(misuse !== null ? { misuse: { cases: misuse.cases, passed: misuse.passed, notSent: misuse.notSent, results: misuse.results } } : {}),
+    ...(misuse !== null ? { misuse: { cases: misuse.cases, passed: misuse.passed, notSent: misuse.notSent, results: misuse.results } satisfies MisuseSummary } : {}),
     invariants,
     ms: performance.now() - started,
   };

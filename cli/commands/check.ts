@@ -6,11 +6,11 @@ import { listPaths, runCheck, type CheckReport, type MisuseSummary } from '../..
 import { findMisuseCase, isMisuseId, MISUSE_CASES } from '../../models/misuse.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import type { MachineName } from '../../models/registry.ts';
-import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkReport.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
 import { progressReporter } from '../progress.ts';
 import { prepareOutDir } from '../outDir.ts';
+import { startModule } from '../startModule.ts';
 import { implementationFlag, machineOption, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 const DEFAULT_OUT = 'reports/out';
@@ -42,7 +42,6 @@ interface Subject {
   /** Ends what the subject started: stops and reaps the implementation's process. */
   release(): Promise<void>;
 }
-
 
 /** `child-spec check`: every generated path replayed with every invariant. */
 export const checkCommand: CommandModule = (program, context) => {
@@ -119,7 +118,6 @@ function replayCommand(flags: CheckFlags, pathId: string): string {
   return `child-spec check${implementationFlag(flags)} --path ${pathId}`;
 }
 
-
 /** The reference, a module's implementation (`--impl`), or a process's (`--exec`). */
 async function chooseSubject(flags: CheckFlags): Promise<Subject> {
   if (flags.impl !== undefined && flags.exec !== undefined) throw new UsageError('--impl and --exec exclude each other: choose one');
@@ -130,10 +128,8 @@ async function chooseSubject(flags: CheckFlags): Promise<Subject> {
 
 /** The module's implementation, in a worker thread that a hung call, or the end of the check, terminates. */
 async function moduleSubject(module: string, flags: CheckFlags): Promise<Subject> {
-  const started = await startWorkerImplementation({ specifier: module, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
-  if (started.kind === 'failed') throw new UsageError(`cannot use --impl ${module}: ${started.reason}`);
-  const implementation = started.implementation;
-  return { implementation, failure: () => implementation.failure, interruptedBy: () => null, release: started.release };
+  const { implementation, release } = await startModule(module, flags);
+  return { implementation, failure: () => implementation.failure, interruptedBy: () => null, release };
 }
 
 /**

@@ -6,8 +6,8 @@ import { traceLines } from '../../models/exploreRun.ts';
 import { describeShape } from '../../models/exploreSystem.ts';
 import { ReplayMismatch, runFuzz, validReplay, type FuzzProgress, type FuzzReport } from '../../models/fuzz.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
-import { startWorkerImplementation } from '../../models/workerImplementation.ts';
 import { EXIT, type ExitCode } from '../exitCodes.ts';
+import { startModule } from '../startModule.ts';
 import { implementationFlag, positiveInteger, timeoutOptions, UsageError, type CommandModule } from '../usage.ts';
 
 /** Defaults: enough runs to find the catalog's faults in seconds; `--runs 10000` for a long search. */
@@ -26,7 +26,6 @@ interface FuzzFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
-
 
 function seedValue(value: string): number {
   const parsed = Number(value);
@@ -187,11 +186,7 @@ export async function implementationSubject(flags: {
   readonly startTimeout: number;
 }): Promise<Subject | null> {
   if (flags.impl !== undefined && flags.exec !== undefined) throw new UsageError('--impl and --exec exclude each other: choose one');
-  if (flags.impl !== undefined) {
-    const started = await startWorkerImplementation({ specifier: flags.impl, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
-    if (started.kind === 'failed') throw new UsageError(`cannot use --impl ${flags.impl}: ${started.reason}`);
-    return { implementation: started.implementation, release: started.release };
-  }
+  if (flags.impl !== undefined) return startModule(flags.impl, flags);
   if (flags.exec === undefined) return null;
   const command = flags.exec;
   const spawned = ProcessImplementation.spawn({ command, stepTimeoutMs: flags.stepTimeout, startTimeoutMs: flags.startTimeout });
