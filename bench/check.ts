@@ -54,8 +54,8 @@ export async function benchCheck(): Promise<string[]> {
   const recordings: Recording[] = [];
   const heapBefore = process.memoryUsage().heapUsed;
   const checkStart = performance.now();
-  /* no misuse cases: the bare replay below could not replay their refused calls */
-  const report = await runCheck({ implementation: recording(recordings), misuse: false });
+  /* no misuse cases or scenarios: the bare replay below replays the generated paths only */
+  const report = await runCheck({ implementation: recording(recordings), scripted: false });
   const checkMs = performance.now() - checkStart;
   const heapAfter = process.memoryUsage().heapUsed;
 

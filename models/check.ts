@@ -13,6 +13,7 @@ import { INVARIANT_IDS, type InvariantId } from '../invariants/index.ts';
 import type { Binding } from './binding.ts';
 import { MACHINE_NAMES, withBinding, type MachineName } from './registry.ts';
 import { checkMisuse, isMisuseId, type MisuseReport } from './misuse.ts';
+import { checkScenarios, isScenarioId, type ScenarioReport } from './scenarios.ts';
 import { generatePaths, type GeneratedPaths, type ModelPath } from './paths.ts';
 import { replayPath, type FailureKind, type PathResult, type StepRecord } from './replay.ts';
 import { Coverage, type CoverageSummary } from './transitions.ts';
@@ -21,13 +22,14 @@ export interface CheckOptions {
   readonly implementation: ImplementationUnderTest;
   /** Machines to check; all when empty. */
   readonly machines?: readonly MachineName[];
-  /** Replay only this path (`machine#n`), or run only this misuse case (`misuse#n`). */
+  /** Replay only this path (`machine#n`), or run only this misuse case (`misuse#n`) or scenario (`scenario#n`). */
   readonly pathId?: string;
   /**
-   * Whether a full check (no `machines`, no `pathId`) also runs the misuse
-   * cases of `models/misuse.ts` after the paths (default true).
+   * Whether a full check (no `machines`, no `pathId`) also runs the scripted
+   * cases after the paths: the misuse cases of `models/misuse.ts` and the
+   * scenarios of `models/scenarios.ts` (default true).
    */
-  readonly misuse?: boolean;
+  readonly scripted?: boolean;
   /** How to replay one path on the command line, given its id. */
   readonly replayCommand?: (pathId: string) => string;
   readonly onProgress?: (progress: CheckProgress) => void;
@@ -92,12 +94,17 @@ export interface CheckSummary {
 /** What the misuse cases found, as `MisuseReport` has it; their failures are among the check's. */
 export type MisuseSummary = Omit<MisuseReport, 'failures'>;
 
+/** What the scenarios found; their failures are among the check's, their invariant checks among its counts. */
+export type ScenarioSummary = Omit<ScenarioReport, 'failures' | 'invariants'>;
+
 /** The summary and what reports show beyond it. */
 export interface CheckReport extends CheckSummary {
   readonly implementation: string;
   readonly machines: readonly MachineReport[];
   /** The misuse cases, when the check ran them; their failures are among `failures`. */
   readonly misuse?: MisuseSummary;
+  /** The scenarios, when the check ran them; their failures are among `failures`. */
+  readonly scenarios?: ScenarioSummary;
   /** The elementary checks each invariant made, over every path; they add up to `invariantChecks`. */
   readonly invariants: Readonly<Record<InvariantId, number>>;
   readonly ms: number;
@@ -106,9 +113,10 @@ export interface CheckReport extends CheckSummary {
 /** Runs the check; never throws for a faulty implementation, only for misuse of its options. */
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const started = performance.now();
-  /* `--path misuse#n` runs that misuse case and no machine's paths */
+  /* `--path misuse#n` runs that misuse case and no machine's paths, `--path scenario#n` that scenario */
   const misuseCaseId = options.pathId !== undefined && isMisuseId(options.pathId) ? options.pathId : undefined;
-  const names = misuseCaseId !== undefined ? [] : chosen(options.machines);
+  const scenarioId = options.pathId !== undefined && isScenarioId(options.pathId) ? options.pathId : undefined;
+  const names = misuseCaseId !== undefined || scenarioId !== undefined ? [] : chosen(options.machines);
   const replayCommand = options.replayCommand ?? ((pathId: string) => `child-spec check --path ${pathId}`);
   const machines: MachineReport[] = [];
   const failures: FailureReport[] = [];
@@ -141,10 +149,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     failures.push(...misuse.failures);
   }
 
+  let scenarios: ScenarioReport | null = null;
+  if (runsScenarios(options) && !(options.stopAtFirstFailure && failures.length > 0)) {
+    scenarios = await checkScenarios(options.implementation, {
+      ...(scenarioId !== undefined ? { scenarioId } : {}),
+      replayCommand,
+      ...(options.stopAtFirstFailure ? { stopAtFirstFailure: true } : {}),
+    });
+    failures.push(...scenarios.failures);
+    for (const id of INVARIANT_IDS) {
+      invariants[id] += scenarios.invariants[id];
+      invariantChecks += scenarios.invariants[id];
+    }
+  }
+
   const sum = (pick: (report: MachineReport) => number): number => machines.reduce((total, report) => total + pick(report), 0);
   const paths = sum((report) => report.paths);
   return {
-    ok: failures.length === 0 && (paths > 0 || (misuse?.cases ?? 0) > 0),
+    ok: failures.length === 0 && (paths > 0 || (misuse?.cases ?? 0) > 0 || (scenarios?.cases ?? 0) > 0),
     paths,
     steps: sum((report) => report.steps),
     states: { covered: sum((report) => report.coverage.states.covered), total: sum((report) => report.coverage.states.total) },
@@ -157,6 +179,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     implementation: options.implementation.name,
     machines,
     ...(misuse !== null ? { misuse: { cases: misuse.cases, passed: misuse.passed, notSent: misuse.notSent, results: misuse.results } satisfies MisuseSummary } : {}),
+    ...(scenarios !== null
+      ? { scenarios: { cases: scenarios.cases, passed: scenarios.passed, steps: scenarios.steps, results: scenarios.results } satisfies ScenarioSummary }
+      : {}),
     invariants,
     ms: performance.now() - started,
   };
@@ -165,7 +190,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
 /** Misuse cases run in a full check (no machines, no path chosen), and alone for `--path misuse#n`. */
 function runsMisuse(options: CheckOptions): boolean {
   if (options.pathId !== undefined) return isMisuseId(options.pathId);
-  return (options.machines ?? []).length === 0 && options.misuse !== false;
+  return fullCheck(options);
+}
+
+/** Scenarios run in a full check too, and alone for `--path scenario#n`. */
+function runsScenarios(options: CheckOptions): boolean {
+  if (options.pathId !== undefined) return isScenarioId(options.pathId);
+  return fullCheck(options);
+}
+
+function fullCheck(options: CheckOptions): boolean {
+  return (options.machines ?? []).length === 0 && options.scripted !== false;
 }
 
 async function checkMachine<TEvent extends EventObject>(

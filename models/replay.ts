@@ -226,7 +226,8 @@ async function replayOnce<TEvent extends EventObject>(
   }
 }
 
-function invariantFailure(step: number, violations: readonly Violation[]): PathFailure {
+/** A failure for the first of a step's violations, with all of them in full. */
+export function invariantFailure(step: number, violations: readonly Violation[]): PathFailure {
   const [first] = violations;
   return {
     kind: 'invariant',

@@ -56,6 +56,10 @@ export function checkMarkdown(report: CheckReport): string {
     const { cases, passed, notSent } = report.misuse;
     lines.push('', `Misuse: ${cases} cases, ${passed} refused${notSent > 0 ? `, ${notSent} not sent (the process protocol's schemas forbid them)` : ''}.`);
   }
+  if (report.scenarios !== undefined) {
+    const { cases, passed, steps } = report.scenarios;
+    lines.push('', `Scenarios: ${cases} cases, ${passed} passed, ${steps} steps.`);
+  }
   const uncovered = report.machines.flatMap((machine) => [
     ...machine.coverage.uncoveredStates.map((id) => `- state \`${id}\``),
     ...machine.coverage.uncoveredTransitions.map((id) => `- transition \`${id}\``),

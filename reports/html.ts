@@ -79,6 +79,7 @@ function summaryCards(input: ReportInput): string {
     ),
     card('invariant checks', number(check.invariantChecks), true),
     ...(check.misuse ? [misuseCard(check.misuse)] : []),
+    ...(check.scenarios ? [card('scenarios passed', `${number(check.scenarios.passed)} / ${number(check.scenarios.cases)}`, check.scenarios.passed === check.scenarios.cases)] : []),
     card('failures', number(check.failures.length), check.failures.length === 0, '#failures'),
   ];
   if (mutants) cards.push(card('faults caught', `${mutants.killed} / ${mutants.total}`, mutants.killed === mutants.total, '#faults'));

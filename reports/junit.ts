@@ -2,12 +2,13 @@
  * The report of a check as JUnit XML, the format CI systems read test
  * results from: one test suite per statechart with one test case per path,
  * a failing path's trace as its failure; a suite of the misuse cases, when
- * the check ran them; a failing test case per state or transition no path
+ * the check ran them, and one of the scenarios; a failing test case per state or transition no path
  * covered; and, when the fault catalog was run, a suite with one test case
  * per faulty variant that fails when the variant survived.
  */
 import type { FailureReport, MachineReport } from '../models/check.ts';
 import type { MisuseCaseResult } from '../models/misuse.ts';
+import type { ScenarioResult } from '../models/scenarios.ts';
 import { failureTrace } from './checkReport.ts';
 import type { FaultCatalogReport, FaultCatalogResult, ReportInput } from './reportInput.ts';
 import { escapeXml as esc } from './xml.ts';
@@ -18,12 +19,13 @@ export function junitXml(input: ReportInput): string {
   const failures = new Map(check.failures.map((failure) => [failure.path, failure]));
   const suites = check.machines.map((machine) => machineSuite(machine, failures));
   if (check.misuse) suites.push(misuseSuite(check.misuse.results, failures));
+  if (check.scenarios) suites.push(scenarioSuite(check.scenarios.results, failures));
   const uncovered = check.failures.filter((failure) => failure.kind === 'coverage');
   if (uncovered.length > 0) suites.push(coverageSuite(uncovered));
   if (mutants) suites.push(faultSuite(mutants));
   const counted = countOf(check.failures);
   const survivors = mutants ? mutants.total - mutants.killed : 0;
-  const tests = check.paths + (check.misuse?.cases ?? 0) + uncovered.length + (mutants?.total ?? 0);
+  const tests = check.paths + (check.misuse?.cases ?? 0) + (check.scenarios?.cases ?? 0) + uncovered.length + (mutants?.total ?? 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="child-spec check (${esc(check.implementation)})" tests="${tests}" failures="${counted.failures + survivors}" ` +
@@ -68,6 +70,22 @@ function misuseSuite(results: readonly MisuseCaseResult[], failures: ReadonlyMap
   });
   return [
     `  <testsuite name="misuse" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="${skipped}" time="${seconds(time)}">`,
+    ...cases,
+    '  </testsuite>',
+  ].join('\n');
+}
+
+/** One test case per scenario, failed with its failure. */
+function scenarioSuite(results: readonly ScenarioResult[], failures: ReadonlyMap<string, FailureReport>): string {
+  const counted = countOf(results.flatMap((result) => failures.get(result.id) ?? []));
+  const time = results.reduce((sum, result) => sum + result.ms, 0);
+  const cases = results.map((result) => {
+    const open = `    <testcase classname="child-spec.scenario" name="${esc(`${result.id} ${result.title}`)}" time="${seconds(result.ms)}"`;
+    const failure = failures.get(result.id);
+    return failure ? `${open}>\n${failureElement(failure)}\n    </testcase>` : `${open}/>`;
+  });
+  return [
+    `  <testsuite name="scenario" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="0" time="${seconds(time)}">`,
     ...cases,
     '  </testsuite>',
   ].join('\n');

@@ -118,10 +118,18 @@ const CHECK_SHAPE: Shape = {
         results: { arrayOf: { fields: { id: 'string', title: 'string', outcome: { oneOf: MISUSE_OUTCOMES }, ms: 'number' } } },
       },
     },
+    scenarios: {
+      fields: {
+        cases: 'number',
+        passed: 'number',
+        steps: 'number',
+        results: { arrayOf: { fields: { id: 'string', title: 'string', ok: 'boolean', ms: 'number' } } },
+      },
+    },
     ms: 'number',
   },
-  /* a check that ran no misuse cases (`--machine`, a path), or one written before they existed, has none */
-  optional: ['misuse'],
+  /* a check that ran no misuse cases or scenarios (`--machine`, a path), or one written before they existed, has none */
+  optional: ['misuse', 'scenarios'],
 };
 
 const MUTANTS_SHAPE: Shape = {

@@ -34,6 +34,9 @@ export function reportMarkdown(input: ReportInput, htmlName: string): string {
     const { cases, passed, notSent } = check.misuse;
     lines.push('', `Misuse: ${passed} of ${cases - notSent} cases refused${notSent > 0 ? ` (${notSent} not sent: the process protocol cannot carry them)` : ''}.`);
   }
+  if (check.scenarios) {
+    lines.push('', `Scenarios: ${check.scenarios.passed} of ${check.scenarios.cases} passed.`);
+  }
   if (mutants) {
     const survivors = mutants.variants.filter((variant) => !variant.killed).map((variant) => `\`${variant.name}\``);
     lines.push(

@@ -2,8 +2,9 @@ import pc from 'picocolors';
 
 import type { ImplementationUnderTest } from '../../impl/contract.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
-import { listPaths, runCheck, type CheckReport, type MisuseSummary } from '../../models/check.ts';
+import { listPaths, runCheck, type CheckReport, type MisuseSummary, type ScenarioSummary } from '../../models/check.ts';
 import { findMisuseCase, isMisuseId, MISUSE_CASES } from '../../models/misuse.ts';
+import { findScenario, isScenarioId, SCENARIOS } from '../../models/scenarios.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
 import type { MachineName } from '../../models/registry.ts';
 import { failureTrace, summaryOf, writeCheckReports } from '../../reports/checkReport.ts';
@@ -52,7 +53,7 @@ export const checkCommand: CommandModule = (program, context) => {
       'replay every generated path of the statecharts on the reference implementation (or the one --impl or --exec names), checking every quota invariant after every step',
     )
     .addOption(machineOption())
-    .option('-p, --path <id>', 'replay only this path (as listed by `child-spec paths`, e.g. session#12), or run only this misuse case (misuse#3)')
+    .option('-p, --path <id>', 'replay only this path (as listed by `child-spec paths`, e.g. session#12), or run only this misuse case (misuse#3) or scenario (scenario#1)')
     .option('--json', 'print only the summary, as JSON, on standard output')
     .option('-q, --quiet', 'print no progress')
     .option('-o, --out <dir>', 'where check.json and check.md go', DEFAULT_OUT)
@@ -66,11 +67,16 @@ export const checkCommand: CommandModule = (program, context) => {
     });
 };
 
-/** A path id must name a generated path, of a chosen machine if `--machine` is given, or a misuse case without `--machine`. */
+/** A path id must name a generated path, of a chosen machine if `--machine` is given, or a misuse case or scenario without `--machine`. */
 function checkPathId(pathId: string, machines: readonly MachineName[] | undefined): void {
   if (isMisuseId(pathId)) {
     if (findMisuseCase(pathId) === undefined) throw new UsageError(`no misuse case '${pathId}': there are misuse#1 to misuse#${MISUSE_CASES.length}`);
     if (machines && machines.length > 0) throw new UsageError(`'${pathId}' is a misuse case, which --machine leaves out`);
+    return;
+  }
+  if (isScenarioId(pathId)) {
+    if (findScenario(pathId) === undefined) throw new UsageError(`no scenario '${pathId}': there are scenario#1 to scenario#${SCENARIOS.length}`);
+    if (machines && machines.length > 0) throw new UsageError(`'${pathId}' is a scenario, which --machine leaves out`);
     return;
   }
   const path = listPaths().find((known) => known.id === pathId);
@@ -184,6 +190,7 @@ function renderCheck(report: CheckReport, written: readonly string[], implementa
     );
   }
   if (report.misuse !== undefined) lines.push(misuseLine(report.misuse));
+  if (report.scenarios !== undefined) lines.push(scenarioLine(report.scenarios));
   lines.push(
     `paths ${report.paths}, steps ${report.steps}, states ${report.states.covered}/${report.states.total}, ` +
       `transitions ${report.transitions.covered}/${report.transitions.total}, invariant checks ${report.invariantChecks}, ` +
@@ -192,6 +199,11 @@ function renderCheck(report: CheckReport, written: readonly string[], implementa
     report.ok ? pc.green('PASSED') : pc.red('FAILED'),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The scenarios' line beside the machines': `scenario    3 cases     3 passed    14 steps`. */
+function scenarioLine(scenarios: ScenarioSummary): string {
+  return `  ${'scenario'.padEnd(8)} ${String(scenarios.cases).padStart(4)} ${scenarios.cases === 1 ? 'case ' : 'cases'}  ${String(scenarios.passed).padStart(4)} passed  ${String(scenarios.steps).padStart(5)} steps`;
 }
 
 /** The misuse cases' line beside the machines': `misuse     44 cases    44 refused`. */

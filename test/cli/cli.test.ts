@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 
 import { MISUSE_CASES } from '../../models/misuse.ts';
+import { SCENARIOS } from '../../models/scenarios.ts';
 
 const BIN = new URL('../../cli/bin.js', import.meta.url).pathname;
 
@@ -103,6 +104,8 @@ describe('cli', () => {
     expect(written).to.have.nested.property('misuse.passed', MISUSE_CASES.length);
     expect(written).to.have.nested.property('misuse.notSent', 0);
     expect(written).to.have.nested.property('misuse.results').with.length(MISUSE_CASES.length);
+    expect(written).to.have.nested.property('scenarios.passed', SCENARIOS.length);
+    expect(written).to.have.nested.property('scenarios.results').with.length(SCENARIOS.length);
     expect(readFileSync(join(out, 'check.md'), 'utf8')).to.match(/^# child-spec check: passed/);
   });
 
@@ -122,6 +125,19 @@ describe('cli', () => {
     expect(summary).to.include({ ok: true, paths: 0, steps: 0 });
     const text = childSpec('check', '--path', 'misuse#1', '--out', out);
     expect(text.stdout).to.match(/^ {2}misuse +1 case +1 refused$/m);
+  });
+
+  it('runs a single scenario named on the command line', () => {
+    const out = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    const run = childSpec('check', '--path', 'scenario#1', '--out', out);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/^ {2}scenario +1 case +1 passed +\d+ steps$/m);
+    expect(run.stdout).to.not.match(/misuse/);
+  });
+
+  it('rejects an unknown scenario, and a scenario with --machine, in one line with exit code 2', () => {
+    expectOneLineError(childSpec('check', '--path', 'scenario#0'), "no scenario 'scenario#0'");
+    expectOneLineError(childSpec('check', '--machine', 'child', '--path', 'scenario#1'), "'scenario#1' is a scenario, which --machine leaves out");
   });
 
   it('rejects an unknown misuse case, and a misuse case with --machine, in one line with exit code 2', () => {

@@ -15,12 +15,10 @@
  */
 import { expect } from 'chai';
 
-import type { Operation, SystemDescription } from '../../impl/contract.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
-import { formatViolation, Ledger } from '../../invariants/index.ts';
 import { DEFAULT_EXPLORE_CONFIG, runExplore, type ExploreConfig } from '../../models/explore.ts';
 import { runFuzz } from '../../models/fuzz.ts';
-import { initialObservationProblems, stepObservationProblems } from '../../models/observationRules.ts';
+import { checkScenarios, SCENARIOS } from '../../models/scenarios.ts';
 
 /** One client and every kind of service, with every vocabulary switch that keeps the search to seconds. */
 const ONE_CLIENT_EVERY_SERVICE: ExploreConfig = {
@@ -67,50 +65,17 @@ describe('conformance of the reference implementation in whole systems', functio
 });
 
 /**
- * A rollback after a transfer of nothing: an upgrade that asks for caps only
- * (`ram_quota` 0) and more than the client has. Neither the paths nor the
- * searches make one; the journal must record no move of 0 either way.
+ * The scenarios every full `check` runs (`models/scenarios.ts`): scripted
+ * paths into corners that neither the generated paths nor the searches
+ * reach, here one test each so that a mutant is told apart by the one it
+ * breaks.
  */
-describe('conformance of the reference implementation: a rollback after a transfer of nothing', () => {
-  const services = ['PD', 'CPU', 'LOG', 'ROM', 'Local'];
-  const description: SystemDescription = {
-    sessionCost: 1024,
-    reference: { ram: 10_000_000, caps: 10_000 },
-    upstream: { ram: 0, caps: 0 },
-    services: services.map((name) => ({ name, kind: 'local' as const })),
-    children: [
-      {
-        name: 'client',
-        quota: { ram: 100_000, caps: 50 },
-        dynamic: false,
-        routes: services.map((name) => ({ service: name, to: { kind: 'local' as const, name } })),
-      },
-    ],
-  };
-  const operations: Operation[] = [
-    { op: 'session', child: 'client', id: 10, service: 'Local', args: 'ram_quota=8192, cap_quota=4, label="x"' },
-    { op: 'sessionCap', child: 'client', id: 10 },
-    { op: 'upgrade', child: 'client', id: 10, args: 'cap_quota=500' },
-  ];
-
-  it('keeps every invariant and observation rule, and the upgrade runs out of caps', async () => {
-    const system = await referenceImplementation.create(description);
-    try {
-      let before = await system.observe();
-      const ledger = new Ledger(description, before);
-      const problems = [...ledger.initialViolations().map(formatViolation), ...initialObservationProblems(before)];
-      let last = null;
-      for (const [index, operation] of operations.entries()) {
-        last = await system.apply(operation);
-        const after = await system.observe();
-        problems.push(...ledger.observe(after, `${index + 1}: ${operation.op}`).map(formatViolation));
-        problems.push(...stepObservationProblems(before, after, 1));
-        before = after;
-      }
-      expect(problems, problems.join('\n')).to.deep.equal([]);
-      expect(last).to.deep.equal({ kind: 'error', error: 'outOfCaps' });
-    } finally {
-      await system.dispose();
-    }
-  });
+describe('conformance of the reference implementation in the scenarios', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.id}: ${scenario.title}`, async () => {
+      const report = await checkScenarios(referenceImplementation, { scenarioId: scenario.id });
+      expect(report.failures.map((failure) => failure.reason)).to.deep.equal([]);
+      expect(report.passed).to.equal(1);
+    });
+  }
 });

@@ -128,6 +128,13 @@ describe('reports/report', function () {
       expect(reportMarkdown(input, HTML_NAME)).to.include(`Misuse: ${cases} of ${cases} cases refused.`);
     });
 
+    it('counts the scenarios passed', () => {
+      const cases = input.check.scenarios?.cases ?? 0;
+      expect(cases).to.be.greaterThan(0);
+      expect(html).to.include('scenarios passed');
+      expect(reportMarkdown(input, HTML_NAME)).to.include(`Scenarios: ${cases} of ${cases} passed.`);
+    });
+
     it('draws each machine with covered, uncovered and failed transitions', () => {
       for (const machine of input.check.machines) expect(html).to.include(`<figure id="chart-${machine.name}">`);
       expect(html).to.match(/class="edge transition[^"]*\bcovered\b/);
@@ -201,18 +208,25 @@ describe('reports/report', function () {
   });
 
   describe('JUnit XML', () => {
-    it('has a test suite per machine with a test case per path, one for the misuse cases, and one for the fault catalog', () => {
+    it('has a test suite per machine with a test case per path, one for the misuse cases, one for the scenarios, and one for the fault catalog', () => {
       const elements = xmlElements(junitXml(input));
       const misuseCases = input.check.misuse?.cases ?? 0;
+      const scenarios = input.check.scenarios?.cases ?? 0;
       expect(misuseCases).to.be.greaterThan(0);
+      expect(scenarios).to.be.greaterThan(0);
       const suites = elements.filter((element) => element.name === 'testsuite');
-      expect(suites.map((suite) => suite.attributes.name)).to.deep.equal([...input.check.machines.map((machine) => machine.name), 'misuse', 'fault catalog']);
+      expect(suites.map((suite) => suite.attributes.name)).to.deep.equal([
+        ...input.check.machines.map((machine) => machine.name),
+        'misuse',
+        'scenario',
+        'fault catalog',
+      ]);
       const cases = elements.filter((element) => element.name === 'testcase');
-      expect(cases).to.have.length(input.check.paths + misuseCases + MUTANTS.total);
+      expect(cases).to.have.length(input.check.paths + misuseCases + scenarios + MUTANTS.total);
       const failures = elements.filter((element) => element.name === 'failure');
       expect(failures).to.have.length(input.check.failures.length + 1);
       const [root] = elements;
-      expect(root?.attributes.tests).to.equal(String(input.check.paths + misuseCases + MUTANTS.total));
+      expect(root?.attributes.tests).to.equal(String(input.check.paths + misuseCases + scenarios + MUTANTS.total));
       expect(root?.attributes.failures).to.equal(String(input.check.failures.length + 1));
       const [failure] = input.check.failures;
       expect(failures[0]?.attributes.message).to.equal(failure?.reason);
