@@ -27,6 +27,7 @@ export function sessionView(session: SessionState): SessionView {
     cap: session.cap,
     donated: { ram: session.donatedRamQuota.value, caps: session.donatedCapQuota.value },
     asyncClientNotify: session.asyncClientNotify,
+    // Stryker disable next-line ConditionalExpression: A closed callback is only ever installed together with a ready one (`requestSession`) and removed together with it (`closeAllSessions`); environment sessions get a ready callback alone.
     callbacks: session.readyCallback !== null && session.closedCallback !== null,
   };
 }

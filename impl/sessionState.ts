@@ -163,7 +163,9 @@ export class SessionState {
 
   /** Enters the state in the server's ID space under a fresh ID. */
   assignServerId(serverIds: IdSpace<SessionState>): void {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: The only caller, `ChildService.initiateRequest`, assigns a server ID only to a state that has none.
     if (this.serverId !== null) {
+      // Stryker disable next-line StringLiteral: The message of an error that is never thrown (see above).
       throw new Error(`session ${this.key} already has server ID ${this.serverId}`);
     }
     this.serverIds = serverIds;
@@ -172,7 +174,7 @@ export class SessionState {
 
   /** Removes the state from the client's ID space (`discard_id_at_client`). */
   discardIdAtClient(): void {
-    // Stryker disable next-line LogicalOperator: The client ID space and the client ID are set together in the constructor and cleared together below, so both are null or neither is.
+    // Stryker disable next-line LogicalOperator,ConditionalExpression: The client ID space and the client ID are set together in the constructor and cleared together below, so both are null or neither is.
     if (this.clientIds !== null && this.clientId !== null) {
       this.clientIds.remove(this.clientId);
     }
@@ -182,11 +184,13 @@ export class SessionState {
 
   /** Removes the state from every ID space and from the system. */
   destroy(): void {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: Every caller reaches the state through an ID space, which `destroy` takes it out of, or through `EnvConnection.session`, which hides a destroyed state, so no state is destroyed twice.
     if (this.gone) {
+      // Stryker disable next-line StringLiteral: The message of an error that is never thrown (see above).
       throw new Error(`session ${this.key} destroyed twice`);
     }
     this.discardIdAtClient();
-    // Stryker disable next-line LogicalOperator: The server ID space and the server ID are set together in `assignServerId` and cleared together below, so both are null or neither is.
+    // Stryker disable next-line LogicalOperator,ConditionalExpression: The server ID space and the server ID are set together in `assignServerId` and cleared together below, so both are null or neither is.
     if (this.serverIds !== null && this.serverId !== null) {
       this.serverIds.remove(this.serverId);
     }
