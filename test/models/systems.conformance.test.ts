@@ -95,11 +95,12 @@ interface Scenario {
 
 const ENV_SERVICES = ['PD', 'CPU', 'LOG', 'ROM'];
 
-/** Routes of each environment service to the local service of its name. */
+/** A route of each service name to the local service of that name. */
 function localRoutes(names: readonly string[]): RouteDescription[] {
   return names.map((name) => ({ service: name, to: { kind: 'local', name } }));
 }
 
+/** A local service of each name. */
 function localServices(names: readonly string[]): ServiceDescription[] {
   return names.map((name) => ({ name, kind: 'local' }));
 }
@@ -113,7 +114,9 @@ const SCENARIOS: readonly Scenario[] = [
       reference: { ram: 10_000_000, caps: 10_000 },
       upstream: { ram: 0, caps: 0 },
       services: localServices([...ENV_SERVICES, 'Local']),
-      children: [{ name: 'client', quota: { ram: 100_000, caps: 50 }, dynamic: false, routes: localRoutes([...ENV_SERVICES, 'Local']) }],
+      children: [
+        { name: 'client', quota: { ram: 100_000, caps: 50 }, dynamic: false, routes: localRoutes([...ENV_SERVICES, 'Local']) },
+      ],
     },
     operations: [
       { op: 'session', child: 'client', id: 10, service: 'Local', args: 'ram_quota=8192, cap_quota=4, label="x"' },
@@ -142,10 +145,19 @@ const SCENARIOS: readonly Scenario[] = [
           name: 'client',
           quota: { ram: 100_000, caps: 50 },
           dynamic: false,
-          routes: [{ service: 'Block', to: { kind: 'child', server: 'server', name: 'Block' } }, ...localRoutes(ENV_SERVICES)],
+          routes: [
+            { service: 'Block', to: { kind: 'child', server: 'server', name: 'Block' } },
+            ...localRoutes(ENV_SERVICES),
+          ],
         },
         /* all that is left at the reference account, and the session cost, but for 500 bytes */
-        { name: 'late', quota: { ram: 10_524, caps: 10 }, dynamic: false, start: false, routes: localRoutes(ENV_SERVICES) },
+        {
+          name: 'late',
+          quota: { ram: 10_524, caps: 10 },
+          dynamic: false,
+          start: false,
+          routes: localRoutes(ENV_SERVICES),
+        },
       ],
     },
     operations: [
@@ -158,7 +170,9 @@ const SCENARIOS: readonly Scenario[] = [
     ],
     aim: 'the last step rolls back a transaction with two undo moves',
     reached: (_last, observation) => {
-      const undone = observation.journal.filter((entry) => entry.kind === 'move' && entry.undo && entry.step === observation.step);
+      const undone = observation.journal.filter(
+        (entry) => entry.kind === 'move' && entry.undo && entry.step === observation.step,
+      );
       return undone.length === 2;
     },
   },
@@ -195,7 +209,9 @@ const SCENARIOS: readonly Scenario[] = [
       { op: 'destroyChild', child: 'late' },
     ],
     aim: 'late is destroyed with no session left',
-    reached: (_last, observation) => observation.children['late']?.destroyed === true && observation.sessions.every((view) => view.client !== 'late'),
+    reached: (_last, observation) =>
+      observation.children['late']?.destroyed === true &&
+      observation.sessions.every((view) => view.client !== 'late'),
   },
 ];
 
