@@ -27,7 +27,10 @@ export function sessionView(session: SessionState): SessionView {
     cap: session.cap,
     donated: { ram: session.donatedRamQuota.value, caps: session.donatedCapQuota.value },
     asyncClientNotify: session.asyncClientNotify,
-    callbacks: session.readyCallback !== null && session.closedCallback !== null,
+    // Both callbacks are installed exactly when the closed one is: it is only ever installed with a
+    // ready one (`requestSession`) and removed with it (`closeAllSessions`), and an environment
+    // session has a ready callback alone.
+    callbacks: session.closedCallback !== null,
   };
 }
 

@@ -17,7 +17,9 @@ export function creationFailure(phase: Phase): CallError | null {
     case 'AVAILABLE':
     case 'CAP_HANDED_OUT':
     case 'UPGRADE_REQUESTED':
+    // Stryker disable next-line StringLiteral: Callers ask about a session just requested, which is not closing yet, or one found under its client ID, and a state leaves its client's ID space (or is destroyed) as it enters CLOSE_REQUESTED or CLOSED; only environment sessions keep theirs a moment longer, inside `close_all_sessions`, which asks nothing about them.
     case 'CLOSE_REQUESTED':
+    // Stryker disable next-line StringLiteral: Callers ask about a session just requested, which is not closing yet, or one found under its client ID, and a state leaves its client's ID space (or is destroyed) as it enters CLOSE_REQUESTED or CLOSED; only environment sessions keep theirs a moment longer, inside `close_all_sessions`, which asks nothing about them.
     case 'CLOSED':
       return null;
   }
@@ -45,8 +47,9 @@ export function notificationPending(phase: Phase): boolean {
     case 'CAP_HANDED_OUT':
     // Stryker disable next-line StringLiteral: An unmatched phase makes the function return undefined, which its only caller, `sessionSigh`, takes as false.
     case 'UPGRADE_REQUESTED':
+    // Stryker disable next-line StringLiteral: An unmatched phase makes the function return undefined, which its only caller, `sessionSigh`, takes as false.
     case 'CLOSE_REQUESTED':
-    // Stryker disable next-line ConditionalExpression: Falling off the end returns undefined, which the only caller, `sessionSigh`, takes as false.
+    // Stryker disable next-line StringLiteral,ConditionalExpression: Falling off the end returns undefined, which the only caller, `sessionSigh`, takes as false.
     case 'CLOSED':
       return false;
   }

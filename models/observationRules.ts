@@ -3,7 +3,8 @@
  * follows: the step counter and the steps journal and diagnostic entries
  * carry, what a freshly built system can hold, and fields of sessions and
  * children whose meaning the contract fixes (`impl/contract.ts`,
- * `docs/implementing.md` "The observation"). The replay checks them after
+ * `docs/implementing.md` "The observation"), and a history that agrees with
+ * the session states that exist and only ever grows. The replay checks them after
  * building the system and after every step, beside the machine's state.
  *
  * Each function returns the broken rules as one-line sentences, empty when
@@ -51,6 +52,40 @@ function diagnosticProblem(diagnostic: Diagnostic, index: number): string | null
   return null;
 }
 
+/**
+ * What is wrong with the history against the session states that exist now:
+ * every state ever created has a history that begins with a phase; one that
+ * exists ends in its current phase; one that is gone ends in its single
+ * DESTROYED, after which nothing follows.
+ */
+function historyProblems(observation: Observation): string[] {
+  const problems: string[] = [];
+  const existing = new Set(observation.sessions.map((session) => session.key));
+  for (const [key, entries] of Object.entries(observation.history)) {
+    const shown = `session ${key}'s history [${entries.join(', ')}]`;
+    const destroyedAt = entries.indexOf('DESTROYED');
+    if (entries.length === 0 || destroyedAt === 0) {
+      problems.push(`${shown} does not begin with the phase the state was created in`);
+    } else if (destroyedAt >= 0 && destroyedAt < entries.length - 1) {
+      problems.push(`${shown} goes on after DESTROYED, but a destroyed state enters nothing`);
+    } else if (destroyedAt >= 0 && existing.has(key)) {
+      problems.push(`${shown} ends in DESTROYED, but the state is among the sessions that exist`);
+    } else if (destroyedAt < 0 && !existing.has(key)) {
+      problems.push(`${shown} does not end in DESTROYED, but the state is not among the sessions that exist`);
+    }
+  }
+  for (const session of observation.sessions) {
+    const entries = observation.history[session.key];
+    const last = entries?.[entries.length - 1];
+    if (entries === undefined) {
+      problems.push(`session ${session.key} exists but has no history`);
+    } else if (last !== 'DESTROYED' && last !== session.phase) {
+      problems.push(`session ${session.key} is in ${session.phase}, but its history ends in ${last ?? 'nothing'}`);
+    }
+  }
+  return problems;
+}
+
 /** Rules every observation keeps, whenever it is taken. */
 export function observationProblems(observation: Observation): string[] {
   const problems: string[] = [];
@@ -87,6 +122,8 @@ export function observationProblems(observation: Observation): string[] {
     }
   }
 
+  problems.push(...historyProblems(observation));
+
   for (const [child, view] of Object.entries(observation.children)) {
     if (view.startError !== null && !START_ERRORS.includes(view.startError)) {
       problems.push(`child ${child} has startError ${JSON.stringify(view.startError)}, expected null or a failed process outcome`);
@@ -120,8 +157,9 @@ export function initialObservationProblems(observation: Observation): string[] {
 /**
  * Rules of the observation `after`, taken once `applied` operations were
  * applied to the system observed as `before`: the step advanced by one per
- * operation, earlier journal and diagnostic entries stayed as they were, and
- * the new ones carry the steps of the operations that made them, in order.
+ * operation, earlier journal and diagnostic entries stayed as they were,
+ * the new ones carry the steps of the operations that made them, in order,
+ * and every session's history kept what it held.
  */
 export function stepObservationProblems(before: Observation, after: Observation, applied: number): string[] {
   const problems = observationProblems(after);
@@ -135,6 +173,15 @@ export function stepObservationProblems(before: Observation, after: Observation,
   };
   changed(before.journal, after.journal, 'journal entry');
   changed(before.diagnostics, after.diagnostics, 'diagnostic');
+  /* A history only grows: what a state entered stays entered. */
+  for (const [key, earlier] of Object.entries(before.history)) {
+    const later = after.history[key];
+    if (later === undefined) {
+      problems.push(`session ${key} vanished from the history`);
+    } else if (earlier.some((entry, at) => later[at] !== entry)) {
+      problems.push(`session ${key}'s history [${earlier.join(', ')}] became [${later.join(', ')}], not an extension of it`);
+    }
+  }
   problems.push(...entrySteps(after, before.journal.length, before.diagnostics.length, before.step + 1, expected, before.step));
   return problems;
 }

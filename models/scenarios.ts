@@ -82,6 +82,93 @@ const SPECS: readonly ScenarioSpec[] = [
     aim: 'the upgrade fails for want of caps',
     reached: (last) => last.kind === 'error' && last.error === 'outOfCaps',
   },
+  {
+    /*
+     * Starting `late` spends the session cost the reference account keeps for
+     * the client's session, so when the server closes it, the revert takes
+     * the donated RAM and caps back from the server and then cannot pay the
+     * client: the rollback must undo those two moves, caps first.
+     */
+    title: 'a rollback of two moves: a revert after the reference account spent the session cost',
+    description: {
+      sessionCost: 1024,
+      reference: { ram: 210_000, caps: 110 },
+      upstream: { ram: 0, caps: 0 },
+      services: localServices(ENV_SERVICES),
+      children: [
+        { name: 'server', quota: { ram: 100_000, caps: 50 }, dynamic: false, routes: localRoutes(ENV_SERVICES) },
+        {
+          name: 'client',
+          quota: { ram: 100_000, caps: 50 },
+          dynamic: false,
+          routes: [
+            { service: 'Block', to: { kind: 'child', server: 'server', name: 'Block' } },
+            ...localRoutes(ENV_SERVICES),
+          ],
+        },
+        /* all that is left at the reference account, and the session cost, but for 500 bytes */
+        {
+          name: 'late',
+          quota: { ram: 10_524, caps: 10 },
+          dynamic: false,
+          start: false,
+          routes: localRoutes(ENV_SERVICES),
+        },
+      ],
+    },
+    operations: [
+      { op: 'session', child: 'client', id: 10, service: 'Block', args: 'ram_quota=9216, cap_quota=2, label="disk"' },
+      { op: 'deliverSessionCap', child: 'server', id: 1 },
+      { op: 'sessionCap', child: 'client', id: 10 },
+      { op: 'close', child: 'client', id: 10 },
+      { op: 'startChild', child: 'late' },
+      { op: 'sessionResponse', child: 'server', id: 1, response: 'closed' },
+    ],
+    aim: 'the last step rolls back a transaction with two undo moves',
+    reached: (_last, observation) => {
+      const undone = observation.journal.filter(
+        (entry) => entry.kind === 'move' && entry.undo && entry.step === observation.step,
+      );
+      return undone.length === 2;
+    },
+  },
+  {
+    /*
+     * The server's `close_all_sessions` destroys the binary ROM session it
+     * serves to `late`; destroying `late` afterwards must leave that state
+     * destroyed once, and not touch it again.
+     */
+    title: "an environment session destroyed by its server's close_all_sessions, then its client destroyed",
+    description: {
+      sessionCost: 1024,
+      reference: { ram: 10_000_000, caps: 10_000 },
+      upstream: { ram: 0, caps: 0 },
+      services: localServices(ENV_SERVICES),
+      children: [
+        { name: 'server', quota: { ram: 100_000, caps: 50 }, dynamic: false, routes: localRoutes(ENV_SERVICES) },
+        {
+          name: 'late',
+          quota: { ram: 100_000, caps: 50 },
+          dynamic: false,
+          start: false,
+          routes: [
+            { service: 'ROM', labelPrefix: 'late -> binary', to: { kind: 'child', server: 'server', name: 'ROM' } },
+            ...localRoutes(ENV_SERVICES),
+          ],
+        },
+      ],
+    },
+    operations: [
+      { op: 'startChild', child: 'late' },
+      { op: 'deliverSessionCap', child: 'server', id: 1 },
+      { op: 'closeAllSessions', child: 'server' },
+      { op: 'destroyChild', child: 'late' },
+    ],
+    aim: 'late is destroyed with no session left',
+    reached: (_last, observation) =>
+      observation.children['late']?.destroyed === true &&
+      observation.sessions.every((view) => view.client !== 'late'),
+  },
 ];
 
 /** Every scenario, numbered `scenario#1` on in this order. */

@@ -135,4 +135,35 @@ describe('models/observationRules: the replay checks the observation form', () =
     expect(failure?.step).to.equal(0);
     expect(failure?.reason).to.match(/^the new system: child \w+'s PD is closed \(or not yet set up\), but its account pd:\w+ is valid$/);
   });
+  it('fails a history that goes on after DESTROYED', async () => {
+    const twice = altered('destroyed-twice', (observation) => ({
+      ...observation,
+      history: Object.fromEntries(
+        Object.entries(observation.history).map(([key, entries]) => [key, entries.includes('DESTROYED') ? [...entries, 'DESTROYED' as const] : entries]),
+      ),
+    }));
+    const failure = await failureOf(twice, 'session(local, denied)');
+    expect(failure?.step).to.equal(1);
+    expect(failure?.reason).to.match(/^session s\d+'s history \[CREATE_REQUESTED, SERVICE_DENIED, DESTROYED, DESTROYED\] goes on after DESTROYED, but a destroyed state enters nothing$/);
+  });
+
+  it('fails a session whose history does not end in its phase', async () => {
+    const stale = altered('stale-history', (observation) => ({
+      ...observation,
+      history: Object.fromEntries(Object.entries(observation.history).map(([key, entries]) => [key, entries.slice(0, 1)])),
+    }));
+    const failure = await failureOf(stale, 'session(local, denied)');
+    expect(failure?.step).to.equal(0);
+    expect(failure?.reason).to.match(/^the new system: session s\d+ is in CAP_HANDED_OUT, but its history ends in CREATE_REQUESTED$/);
+  });
+
+  it('fails a history that rewrites what a state entered', async () => {
+    const rewritten = altered('rewritten-history', (observation, applied) => ({
+      ...observation,
+      history: applied === 0 ? observation.history : { ...observation.history, s1: ['AVAILABLE', ...(observation.history['s1'] ?? []).slice(1)] },
+    }));
+    const failure = await failureOf(rewritten, 'session(local, denied)');
+    expect(failure?.step).to.equal(1);
+    expect(failure?.reason).to.match(/^session s1's history \[CREATE_REQUESTED, AVAILABLE, CAP_HANDED_OUT\] became \[AVAILABLE, AVAILABLE, CAP_HANDED_OUT\], not an extension of it$/);
+  });
 });
