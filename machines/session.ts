@@ -43,10 +43,13 @@ export type Refusal =
   /** The client cannot pay the caps: the state is created, then destroyed. */
   | 'outOfCaps';
 
+/** The answers upstream can give besides 'ok' that do not stop an upgrade. */
+export type UpstreamRefusal = Exclude<ServiceAnswer, 'ok'>;
+
 export type SessionEvent =
   /* the client */
-  | { type: 'session'; service: 'local'; answer: ServiceAnswer }
-  | { type: 'session'; service: 'parent'; answer: UpstreamAnswer }
+  /* a local service's factory may be told to run out of quota too, which the parent takes as a denial */
+  | { type: 'session'; service: 'local' | 'parent'; answer: UpstreamAnswer }
   /* `atCost`: the RAM quota equals the session cost, so nothing is forwarded to the server */
   | { type: 'session'; service: 'child'; atCost?: boolean }
   | { type: 'sessionRefused'; reason: Refusal }
@@ -54,7 +57,13 @@ export type SessionEvent =
   | { type: 'sessionSigh' }
   | { type: 'sessionSighInvalid' }
   | { type: 'sessionCap' }
-  | { type: 'upgrade'; funded: boolean }
+  /*
+   * `upstream`: a refusal upstream gives a parent-service upgrade. Only
+   * running out of quota keeps the upgrade from upstream (see
+   * `upgradeRefusedUpstream`); any other answer moves it, so the machine
+   * takes it as a plain upgrade.
+   */
+  | { type: 'upgrade'; funded: boolean; upstream?: UpstreamRefusal }
   | { type: 'upgradeRefusedUpstream'; answer: 'outOfRam' | 'outOfCaps' }
   | { type: 'close' }
   /* the serving child */

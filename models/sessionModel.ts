@@ -24,7 +24,13 @@ import {
   type SessionView,
   type SystemDescription,
 } from '../impl/contract.ts';
-import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } from '../machines/session.ts';
+import {
+  sessionMachine,
+  type Refusal,
+  type SessionContext,
+  type SessionEvent,
+  type UpstreamRefusal,
+} from '../machines/session.ts';
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
@@ -92,10 +98,13 @@ export const SESSION_SYSTEM: SystemDescription = {
   ],
 };
 
+/** What upstream may answer a parent-service upgrade without stopping it. */
+const UPSTREAM_REFUSALS: readonly UpstreamRefusal[] = SERVICE_ANSWERS.filter((answer) => answer !== 'ok');
+
 const REFUSALS: readonly Refusal[] = ['belowSessionCost', 'routeDenied', 'invalidArgs', 'outOfRam', 'outOfCaps'];
 
 const EVENTS: readonly SessionEvent[] = [
-  ...SERVICE_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
+  ...UPSTREAM_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
   ...UPSTREAM_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'parent', answer })),
   { type: 'session', service: 'child' },
   { type: 'session', service: 'child', atCost: true },
@@ -106,6 +115,7 @@ const EVENTS: readonly SessionEvent[] = [
   { type: 'sessionCap' },
   { type: 'upgrade', funded: true },
   { type: 'upgrade', funded: false },
+  ...UPSTREAM_REFUSALS.map((upstream): SessionEvent => ({ type: 'upgrade', funded: true, upstream })),
   { type: 'upgradeRefusedUpstream', answer: 'outOfRam' },
   { type: 'upgradeRefusedUpstream', answer: 'outOfCaps' },
   { type: 'close' },
@@ -201,13 +211,20 @@ class SessionRun implements BindingRun<SessionEvent> {
         };
       case 'sessionCap':
         return call({ op: 'sessionCap', child: CLIENT, id: SESSION_ID });
-      case 'upgrade':
-        return call({
+      case 'upgrade': {
+        const upgrade: Operation = {
           op: 'upgrade',
           child: CLIENT,
           id: SESSION_ID,
           args: event.funded ? UPGRADE_ARGS : UNFUNDED_UPGRADE_ARGS,
-        });
+        };
+        /* upstream's answer reaches only a session at the parent service */
+        if (event.upstream === undefined || this.session(observation)?.serviceKind !== 'parent') return call(upgrade);
+        return {
+          ok: true,
+          operations: [{ op: 'setAnswers', service: SERVICE_NAMES.parent, answers: [event.upstream] }, upgrade],
+        };
+      }
       case 'close':
         return call({ op: 'close', child: CLIENT, id: SESSION_ID });
       case 'deliverSessionCap':
@@ -315,7 +332,11 @@ function wakeups(observation: Observation): number {
   return observation.wakeups[CHILD_SERVICE] ?? 0;
 }
 
-/** The quota an upgrade of a parent-service session moves upstream: all of it, or none if upstream refused. */
+/**
+ * The quota an upgrade of a parent-service session moves upstream: all of
+ * it, also when upstream answers with a denial or insufficient quota, or
+ * none if upstream ran out of quota.
+ */
 function checkUpstreamUpgrade(
   event: SessionEvent,
   context: SessionContext,
