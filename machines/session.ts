@@ -69,6 +69,12 @@ export type SessionEvent =
   /* the serving child */
   | { type: 'deliverSessionCap' }
   | { type: 'sessionResponse'; response: SessionResponse }
+  /*
+   * The serving child spends what it holds, donated quota included, on a
+   * session of its own, so that giving the donation back from its PD fails
+   * from then on.
+   */
+  | { type: 'serverSpends' }
   /* the parent destroys a child */
   | { type: 'destroyClient' }
   | { type: 'destroyServer' };
@@ -100,6 +106,8 @@ export interface SessionContext {
   client: ClientStatus;
   /** Whether the client installed a session signal handler (`session_sigh`). */
   sigh: boolean;
+  /** Whether the server spent the quota donated to it, so that returning it from the server fails. */
+  serverSpent: boolean;
   pending: Pending;
   /** What the last call must return; not part of the state's identity. */
   result: CallResult;
@@ -205,6 +213,7 @@ const sessionSetup = setup({
     clientGone: ({ context }) => context.client !== 'present' && context.client !== 'idDiscarded',
     clientAlive: ({ context }) => clientAlive(context.client),
     parentService: ({ context }) => context.service === 'parent',
+    serverCanSpend: ({ context }) => context.service === 'child' && !context.serverSpent,
     carryingOut: ({ context }) => context.pending !== 'none',
     pending: ({ context }, params: { is: Pending }) => context.pending === params.is,
     answeredSynchronously: ({ event }) => event.type === 'session' && event.service !== 'child',
@@ -258,6 +267,21 @@ const sessionSetup = setup({
       result: none,
     })),
     carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),
+    /* The server's own request, granted; the donation it held is gone with it. */
+    serverSpends: assign({
+      serverSpent: true,
+      result: capValid,
+      signal: false,
+      wakeup: false,
+      report: 'none' as Report,
+    }),
+    /*
+     * `_revert_quota_and_destroy` or the return to the parent after a
+     * vanished client takes the donation back from the server first; after
+     * the server spent it that transfer fails, every transfer of the
+     * transaction is undone, and the parent warns.
+     */
+    revertFromServer: assign(({ context }) => ({ report: context.serverSpent ? ('warning' as Report) : context.report })),
     discardClientId: assign({ client: 'idDiscarded' as ClientStatus }),
     clientVanishes: assign({ client: 'vanished' as ClientStatus }),
     clientDestroyedAfterClose: assign({ client: 'destroyedAfterClose' as ClientStatus }),
@@ -292,6 +316,7 @@ export const sessionMachine = sessionSetup.createMachine({
     service: null,
     client: 'present',
     sigh: false,
+    serverSpent: false,
     pending: 'none',
     result: none,
     signal: false,
@@ -385,7 +410,7 @@ export const sessionMachine = sessionSetup.createMachine({
             actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
           },
         ],
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+        destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
       },
     },
 
@@ -471,7 +496,7 @@ export const sessionMachine = sessionSetup.createMachine({
         destroyServer: {
           guard: 'childService',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: none } },
+          actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'],
         },
       },
     },
@@ -515,7 +540,7 @@ export const sessionMachine = sessionSetup.createMachine({
           guard: 'clientDiscardedId',
           actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
         },
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+        destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
       },
     },
 
@@ -564,7 +589,7 @@ function livingAsyncSession() {
         target: 'CLOSE_REQUESTED',
         actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
       },
-      destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
     },
   });
 }
@@ -586,7 +611,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: failedPhaseError[phase] } },
+          actions: [{ type: 'expect', params: { result: failedPhaseError[phase] } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -607,7 +632,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: closeDone } },
+          actions: [{ type: 'expect', params: { result: closeDone } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -623,7 +648,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -633,7 +658,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
       destroyServer: {
         guard: 'childService',
         target: 'destroyed',
-        actions: { type: 'expect', params: { result: none } },
+        actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'],
       },
     },
   });
@@ -664,11 +689,12 @@ function everyPhase(phase: PhaseTraits = {}) {
         actions: answerPending ? 'installSighSignallingAnswer' : 'installSigh',
       },
       sessionSighInvalid: { guard: 'clientAlive', actions: 'removeSigh' },
+      serverSpends: { guard: 'serverCanSpend', actions: 'serverSpends' },
       sessionResponse: [
         {
           guard: { type: 'serverSays', params: { response: 'closed' } },
           target: 'CLOSED',
-          actions: [heard, 'notifyClosed'],
+          actions: [heard, 'notifyClosed', 'revertFromServer'],
         },
         {
           guard: { type: 'serverSays', params: { response: 'denied' } },

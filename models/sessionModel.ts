@@ -8,7 +8,8 @@
  * implementation went through within a call against the states the machine
  * entered; the call's result, the session signals it submitted to the
  * client and the wake-ups of the server's service against the machine's
- * expectation.
+ * expectation. The server may spend everything its PD holds on a session of
+ * its own, so that the return of the donation from the server fails.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
@@ -123,6 +124,7 @@ const EVENTS: readonly SessionEvent[] = [
   ...(['ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'] as const).map(
     (response): SessionEvent => ({ type: 'sessionResponse', response }),
   ),
+  { type: 'serverSpends' },
   { type: 'destroyClient' },
   { type: 'destroyServer' },
 ];
@@ -138,8 +140,8 @@ export const sessionBinding: Binding<SessionEvent> = {
   events: EVENTS,
   cover: 'edges',
   stateKey(snapshot) {
-    const { service, client, sigh, pending } = contextOf(snapshot);
-    return JSON.stringify([snapshot.value, service, client, sigh, pending]);
+    const { service, client, sigh, serverSpent, pending } = contextOf(snapshot);
+    return JSON.stringify([snapshot.value, service, client, sigh, serverSpent, pending]);
   },
   describe() {
     return SESSION_SYSTEM;
@@ -170,6 +172,22 @@ function refusedRequest(reason: Refusal): Operation {
     case 'outOfCaps':
       return request('Child', `ram_quota=8192, cap_quota=${CLIENT_QUOTA.caps * 2}`);
   }
+}
+
+/**
+ * The server's request for a session of its own at the local `LOG` service,
+ * with all the RAM and caps its PD holds: the quota stays with the parent,
+ * and the server is left with nothing of what was donated to it.
+ */
+function spendingRequest(observation: Observation): Operation {
+  const held = observation.accounts[pdAccount(SERVER)] ?? { ram: 0, caps: 0 };
+  return {
+    op: 'session',
+    child: SERVER,
+    id: SESSION_ID,
+    service: 'LOG',
+    args: `ram_quota=${held.ram}, cap_quota=${held.caps}, label="spent"`,
+  };
 }
 
 class SessionRun implements BindingRun<SessionEvent> {
@@ -237,6 +255,8 @@ class SessionRun implements BindingRun<SessionEvent> {
           ? call({ op: 'deliverSessionCap', child: SERVER, id: session.serverId })
           : call({ op: 'sessionResponse', child: SERVER, id: session.serverId, response: event.response });
       }
+      case 'serverSpends':
+        return call(spendingRequest(observation));
       case 'destroyClient':
         return call({ op: 'destroyChild', child: CLIENT });
       case 'destroyServer':
