@@ -65,6 +65,8 @@ export type SessionEvent =
    */
   | { type: 'upgrade'; funded: boolean; upstream?: UpstreamRefusal }
   | { type: 'upgradeRefusedUpstream'; answer: 'outOfRam' | 'outOfCaps' }
+  /* arguments that are no valid `Session_args` string: refused before the ID is looked up */
+  | { type: 'upgradeInvalidArgs' }
   | { type: 'close' }
   /* the serving child */
   | { type: 'deliverSessionCap' }
@@ -75,6 +77,8 @@ export type SessionEvent =
    * from then on.
    */
   | { type: 'serverSpends' }
+  /* the serving child answers a server-side ID it never handed out */
+  | { type: 'answerUnknownId'; response: 'cap' | SessionResponse }
   /* the parent destroys a child */
   | { type: 'destroyClient' }
   | { type: 'destroyServer' };
@@ -226,6 +230,7 @@ const sessionSetup = setup({
     refusedAfterState: ({ event }) =>
       event.type === 'sessionRefused' && (event.reason === 'outOfRam' || event.reason === 'outOfCaps'),
     funded: ({ event }) => event.type === 'upgrade' && event.funded,
+    deliversCap: ({ event }) => event.type === 'answerUnknownId' && event.response === 'cap',
     serverSays: ({ context, event }, params: { response: SessionResponse }) =>
       context.service === 'child' && event.type === 'sessionResponse' && event.response === params.response,
   },
@@ -328,6 +333,14 @@ export const sessionMachine = sessionSetup.createMachine({
       on: {
         sessionSigh: { actions: 'installSigh' },
         sessionSighInvalid: { actions: 'removeSigh' },
+        upgradeInvalidArgs: {
+          actions: [{ type: 'expect', params: { result: upgradeDone } }, { type: 'reports', params: { level: 'warning' } }],
+        },
+        /* A cap for an unknown ID is ignored; a response to one is warned about. */
+        answerUnknownId: [
+          { guard: 'deliversCap', actions: { type: 'expect', params: { result: none } } },
+          { actions: [{ type: 'expect', params: { result: none } }, { type: 'reports', params: { level: 'warning' } }] },
+        ],
         session: [
           {
             guard: 'answeredSynchronously',
@@ -451,6 +464,11 @@ export const sessionMachine = sessionSetup.createMachine({
             actions: [{ type: 'expect', params: { result: failure('outOfRam') } }, { type: 'reports', params: { level: 'warning' } }],
           },
         ],
+        /* Invalid arguments are refused before anything else, with the upgrade done and a warning. */
+        upgradeInvalidArgs: {
+          guard: 'clientPresent',
+          actions: [{ type: 'expect', params: { result: upgradeDone } }, { type: 'reports', params: { level: 'warning' } }],
+        },
         /* Upstream running out of quota for an upgrade is only warned about: the upgrade is done. */
         upgradeRefusedUpstream: {
           guard: and(['clientPresent', 'parentService']),

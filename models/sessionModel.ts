@@ -63,6 +63,10 @@ const REQUEST_ARGS = REQUEST.text;
 const UPGRADE_QUOTA = { ram: 4096, caps: 2 };
 const UPGRADE_ARGS = `ram_quota=${UPGRADE_QUOTA.ram}, cap_quota=${UPGRADE_QUOTA.caps}`;
 const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
+/** A funded upgrade made too long to be a valid `Session_args` string. */
+const INVALID_UPGRADE_ARGS = `${UPGRADE_ARGS}, label="${'x'.repeat(SESSION_ARGS_MAX)}"`;
+/** A server-side ID the server never hands out: it numbers its requests from 1, one per request. */
+const UNKNOWN_SERVER_ID = 99;
 
 const SERVICE_NAMES = { local: 'Local', parent: 'Upstream', child: 'Child' } as const;
 /** The child service, as `Observation.wakeups` keys it. */
@@ -119,12 +123,15 @@ const EVENTS: readonly SessionEvent[] = [
   ...UPSTREAM_REFUSALS.map((upstream): SessionEvent => ({ type: 'upgrade', funded: true, upstream })),
   { type: 'upgradeRefusedUpstream', answer: 'outOfRam' },
   { type: 'upgradeRefusedUpstream', answer: 'outOfCaps' },
+  { type: 'upgradeInvalidArgs' },
   { type: 'close' },
   { type: 'deliverSessionCap' },
   ...(['ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'] as const).map(
     (response): SessionEvent => ({ type: 'sessionResponse', response }),
   ),
   { type: 'serverSpends' },
+  { type: 'answerUnknownId', response: 'cap' },
+  { type: 'answerUnknownId', response: 'closed' },
   { type: 'destroyClient' },
   { type: 'destroyServer' },
 ];
@@ -255,6 +262,14 @@ class SessionRun implements BindingRun<SessionEvent> {
           ? call({ op: 'deliverSessionCap', child: SERVER, id: session.serverId })
           : call({ op: 'sessionResponse', child: SERVER, id: session.serverId, response: event.response });
       }
+      case 'upgradeInvalidArgs':
+        return call({ op: 'upgrade', child: CLIENT, id: SESSION_ID, args: INVALID_UPGRADE_ARGS });
+      case 'answerUnknownId':
+        return call(
+          event.response === 'cap'
+            ? { op: 'deliverSessionCap', child: SERVER, id: UNKNOWN_SERVER_ID }
+            : { op: 'sessionResponse', child: SERVER, id: UNKNOWN_SERVER_ID, response: event.response },
+        );
       case 'serverSpends':
         return call(spendingRequest(observation));
       case 'destroyClient':
