@@ -11,11 +11,12 @@
  * implementation went through.
  *
  * The context is finite: which kind of service serves the session, what
- * became of its client, the answer still to be carried out within the
- * current call, and what the call must do besides changing the phase:
- * the result it returns, whether it signals the client, and whether it
- * wakes the serving child. Quota amounts are not part of it; the
- * invariants check them on the implementation.
+ * became of its client, whether the server spent the quota donated to it,
+ * the answer still to be carried out within the current call, and what the
+ * call must do besides changing the phase: the result it returns, whether
+ * it signals the client, whether it wakes the serving child, and what the
+ * parent reports. Quota amounts are not part of it; the invariants check
+ * them on the implementation.
  */
 import { and, assign, not, setup } from 'xstate';
 
