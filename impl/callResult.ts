@@ -49,7 +49,9 @@ export function unitName(resource: Resource): string {
     case 'ram':
       // Stryker disable next-line StringLiteral: `unitName` only feeds the wording of diagnostics, and the contract exposes a diagnostic's level, not its words.
       return 'RAM';
+    // Stryker disable next-line ConditionalExpression,StringLiteral: `unitName` only feeds the wording of diagnostics, and the contract exposes a diagnostic's level, not its words.
     case 'caps':
+      // Stryker disable next-line StringLiteral: `unitName` only feeds the wording of diagnostics, and the contract exposes a diagnostic's level, not its words.
       return 'cap';
   }
 }

@@ -48,11 +48,17 @@ export class ParentService implements Service {
       case 'CLOSE_REQUESTED':
         this.close(session);
         return;
+      // Stryker disable next-line StringLiteral: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'SERVICE_DENIED':
+      // Stryker disable next-line StringLiteral: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'INSUFFICIENT_RAM_QUOTA':
+      // Stryker disable next-line StringLiteral: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'INSUFFICIENT_CAP_QUOTA':
+      // Stryker disable next-line StringLiteral: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'AVAILABLE':
+      // Stryker disable next-line StringLiteral: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'CAP_HANDED_OUT':
+      // Stryker disable next-line StringLiteral,ConditionalExpression: These phases only return, and a phase that matches no case leaves the switch and returns all the same.
       case 'CLOSED':
         return;
     }
@@ -79,6 +85,7 @@ export class ParentService implements Service {
 
   private upgrade(session: SessionState): void {
     const id = session.idAtParent;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: Only a session in CAP_HANDED_OUT is upgraded, and a parent-service session gets there only with a parent-side ID, which it keeps until its close.
     if (id === null) {
       this.diagnostics.error(`invalid parent-session state: ${session}`);
     } else {
@@ -103,7 +110,9 @@ export class ParentService implements Service {
       case 'insufficientRam':
       case 'insufficientCaps': {
         const donation = this.upstream.donate(id, session.ramUpgrade, session.capUpgrade);
+        // Stryker disable next-line ConditionalExpression,StringLiteral,BlockStatement: `upgrade` moved the same amounts from the client to the reference account earlier in this call (the move on to this service's capability-less account is a no-op), so the reference account always covers them.
         if (donation.kind === 'quotaExceeded') {
+          // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: Never reached (see above), and the unit only words the warning.
           const unit = donation.resource === 'ram' ? 'RAM' : 'cap';
           this.diagnostics.warning(`${unit} quota exceeded while upgrading parent session`);
         }
@@ -113,6 +122,7 @@ export class ParentService implements Service {
   }
 
   private close(session: SessionState): void {
+    // Stryker disable next-line ConditionalExpression: Only a live session is asked to close, and a live parent-service session holds its parent-side ID until this close.
     if (session.idAtParent !== null) {
       this.upstream.close(session.idAtParent);
       session.idAtParent = null;

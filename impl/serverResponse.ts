@@ -66,6 +66,7 @@ function returnQuotaOfVanishedClient(server: Child, session: SessionState): void
   ]);
   if (result.kind === 'quotaExceeded') {
     refund.rollback();
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: The amount only words the warning, and the contract exposes a diagnostic's level, not its words.
     const amount = result.resource === 'ram' ? session.donatedRamQuota : session.donatedCapQuota;
     server.parent.diagnostics.warning(
       `${server.name} failed to return session ${unitName(result.resource)} quota (${amount})`,
@@ -88,6 +89,7 @@ export function deliverSessionCap(server: Child, id: number): void {
   if (session === undefined || session.phase !== 'CREATE_REQUESTED') {
     return;
   }
+  // Stryker disable next-line ConditionalExpression,BlockStatement: A session is given its cap only as it leaves CREATE_REQUESTED for AVAILABLE, and no session ever enters CREATE_REQUESTED again, so one still in it has no cap.
   if (session.cap) {
     server.parent.diagnostics.error(`${server.name}: attempt to assign session cap twice`);
     return;

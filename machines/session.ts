@@ -11,11 +11,12 @@
  * implementation went through.
  *
  * The context is finite: which kind of service serves the session, what
- * became of its client, the answer still to be carried out within the
- * current call, and what the call must do besides changing the phase:
- * the result it returns, whether it signals the client, and whether it
- * wakes the serving child. Quota amounts are not part of it; the
- * invariants check them on the implementation.
+ * became of its client, whether the server spent the quota donated to it,
+ * the answer still to be carried out within the current call, and what the
+ * call must do besides changing the phase: the result it returns, whether
+ * it signals the client, whether it wakes the serving child, and what the
+ * parent reports. Quota amounts are not part of it; the invariants check
+ * them on the implementation.
  */
 import { and, assign, not, setup } from 'xstate';
 
@@ -43,10 +44,13 @@ export type Refusal =
   /** The client cannot pay the caps: the state is created, then destroyed. */
   | 'outOfCaps';
 
+/** The answers upstream can give besides 'ok' that do not stop an upgrade. */
+export type UpstreamRefusal = Exclude<ServiceAnswer, 'ok'>;
+
 export type SessionEvent =
   /* the client */
-  | { type: 'session'; service: 'local'; answer: ServiceAnswer }
-  | { type: 'session'; service: 'parent'; answer: UpstreamAnswer }
+  /* a local service's factory may be told to run out of quota too, which the parent takes as a denial */
+  | { type: 'session'; service: 'local' | 'parent'; answer: UpstreamAnswer }
   /* `atCost`: the RAM quota equals the session cost, so nothing is forwarded to the server */
   | { type: 'session'; service: 'child'; atCost?: boolean }
   | { type: 'sessionRefused'; reason: Refusal }
@@ -54,12 +58,28 @@ export type SessionEvent =
   | { type: 'sessionSigh' }
   | { type: 'sessionSighInvalid' }
   | { type: 'sessionCap' }
-  | { type: 'upgrade'; funded: boolean }
+  /*
+   * `upstream`: a refusal upstream gives a parent-service upgrade. Only
+   * running out of quota keeps the upgrade from upstream (see
+   * `upgradeRefusedUpstream`); any other answer moves it, so the machine
+   * takes it as a plain upgrade.
+   */
+  | { type: 'upgrade'; funded: boolean; upstream?: UpstreamRefusal }
   | { type: 'upgradeRefusedUpstream'; answer: 'outOfRam' | 'outOfCaps' }
+  /* arguments that are no valid `Session_args` string: refused before the ID is looked up */
+  | { type: 'upgradeInvalidArgs' }
   | { type: 'close' }
   /* the serving child */
   | { type: 'deliverSessionCap' }
   | { type: 'sessionResponse'; response: SessionResponse }
+  /*
+   * The serving child spends what it holds, donated quota included, on a
+   * session of its own, so that giving the donation back from its PD fails
+   * from then on.
+   */
+  | { type: 'serverSpends' }
+  /* the serving child answers a server-side ID it never handed out */
+  | { type: 'answerUnknownId'; response: 'cap' | SessionResponse }
   /* the parent destroys a child */
   | { type: 'destroyClient' }
   | { type: 'destroyServer' };
@@ -91,6 +111,8 @@ export interface SessionContext {
   client: ClientStatus;
   /** Whether the client installed a session signal handler (`session_sigh`). */
   sigh: boolean;
+  /** Whether the server spent the quota donated to it, so that returning it from the server fails. */
+  serverSpent: boolean;
   pending: Pending;
   /** What the last call must return; not part of the state's identity. */
   result: CallResult;
@@ -196,6 +218,7 @@ const sessionSetup = setup({
     clientGone: ({ context }) => context.client !== 'present' && context.client !== 'idDiscarded',
     clientAlive: ({ context }) => clientAlive(context.client),
     parentService: ({ context }) => context.service === 'parent',
+    serverCanSpend: ({ context }) => context.service === 'child' && !context.serverSpent,
     carryingOut: ({ context }) => context.pending !== 'none',
     pending: ({ context }, params: { is: Pending }) => context.pending === params.is,
     answeredSynchronously: ({ event }) => event.type === 'session' && event.service !== 'child',
@@ -208,6 +231,7 @@ const sessionSetup = setup({
     refusedAfterState: ({ event }) =>
       event.type === 'sessionRefused' && (event.reason === 'outOfRam' || event.reason === 'outOfCaps'),
     funded: ({ event }) => event.type === 'upgrade' && event.funded,
+    deliversCap: ({ event }) => event.type === 'answerUnknownId' && event.response === 'cap',
     serverSays: ({ context, event }, params: { response: SessionResponse }) =>
       context.service === 'child' && event.type === 'sessionResponse' && event.response === params.response,
   },
@@ -249,6 +273,21 @@ const sessionSetup = setup({
       result: none,
     })),
     carryOut: assign((_, params: { pending: Pending }) => ({ pending: params.pending })),
+    /* The server's own request, granted; the donation it held is gone with it. */
+    serverSpends: assign({
+      serverSpent: true,
+      result: capValid,
+      signal: false,
+      wakeup: false,
+      report: 'none' as Report,
+    }),
+    /*
+     * `_revert_quota_and_destroy` or the return to the parent after a
+     * vanished client takes the donation back from the server first; after
+     * the server spent it that transfer fails, every transfer of the
+     * transaction is undone, and the parent warns.
+     */
+    revertFromServer: assign(({ context }) => ({ report: context.serverSpent ? ('warning' as Report) : context.report })),
     discardClientId: assign({ client: 'idDiscarded' as ClientStatus }),
     clientVanishes: assign({ client: 'vanished' as ClientStatus }),
     clientDestroyedAfterClose: assign({ client: 'destroyedAfterClose' as ClientStatus }),
@@ -283,6 +322,7 @@ export const sessionMachine = sessionSetup.createMachine({
     service: null,
     client: 'present',
     sigh: false,
+    serverSpent: false,
     pending: 'none',
     result: none,
     signal: false,
@@ -294,6 +334,14 @@ export const sessionMachine = sessionSetup.createMachine({
       on: {
         sessionSigh: { actions: 'installSigh' },
         sessionSighInvalid: { actions: 'removeSigh' },
+        upgradeInvalidArgs: {
+          actions: [{ type: 'expect', params: { result: upgradeDone } }, { type: 'reports', params: { level: 'warning' } }],
+        },
+        /* A cap for an unknown ID is ignored; a response to one is warned about. */
+        answerUnknownId: [
+          { guard: 'deliversCap', actions: { type: 'expect', params: { result: none } } },
+          { actions: [{ type: 'expect', params: { result: none } }, { type: 'reports', params: { level: 'warning' } }] },
+        ],
         session: [
           {
             guard: 'answeredSynchronously',
@@ -376,7 +424,7 @@ export const sessionMachine = sessionSetup.createMachine({
             actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
           },
         ],
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+        destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
       },
     },
 
@@ -417,6 +465,11 @@ export const sessionMachine = sessionSetup.createMachine({
             actions: [{ type: 'expect', params: { result: failure('outOfRam') } }, { type: 'reports', params: { level: 'warning' } }],
           },
         ],
+        /* Invalid arguments are refused before anything else, with the upgrade done and a warning. */
+        upgradeInvalidArgs: {
+          guard: 'clientPresent',
+          actions: [{ type: 'expect', params: { result: upgradeDone } }, { type: 'reports', params: { level: 'warning' } }],
+        },
         /* Upstream running out of quota for an upgrade is only warned about: the upgrade is done. */
         upgradeRefusedUpstream: {
           guard: and(['clientPresent', 'parentService']),
@@ -462,7 +515,7 @@ export const sessionMachine = sessionSetup.createMachine({
         destroyServer: {
           guard: 'childService',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: none } },
+          actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'],
         },
       },
     },
@@ -506,7 +559,7 @@ export const sessionMachine = sessionSetup.createMachine({
           guard: 'clientDiscardedId',
           actions: ['clientDestroyedAfterClose', { type: 'expect', params: { result: none } }],
         },
-        destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+        destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
       },
     },
 
@@ -555,7 +608,7 @@ function livingAsyncSession() {
         target: 'CLOSE_REQUESTED',
         actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'wakeService'],
       },
-      destroyServer: { target: 'destroyed', actions: { type: 'expect', params: { result: none } } },
+      destroyServer: { target: 'destroyed', actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'] },
     },
   });
 }
@@ -577,7 +630,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: failedPhaseError[phase] } },
+          actions: [{ type: 'expect', params: { result: failedPhaseError[phase] } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -598,7 +651,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: { type: 'expect', params: { result: closeDone } },
+          actions: [{ type: 'expect', params: { result: closeDone } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -614,7 +667,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
         {
           guard: 'clientPresent',
           target: 'destroyed',
-          actions: ['clientVanishes', { type: 'expect', params: { result: none } }],
+          actions: ['clientVanishes', { type: 'expect', params: { result: none } }, 'revertFromServer'],
         },
         {
           guard: 'clientDiscardedId',
@@ -624,7 +677,7 @@ function failedPhase(phase: keyof typeof failedPhaseError) {
       destroyServer: {
         guard: 'childService',
         target: 'destroyed',
-        actions: { type: 'expect', params: { result: none } },
+        actions: [{ type: 'expect', params: { result: none } }, 'revertFromServer'],
       },
     },
   });
@@ -655,11 +708,12 @@ function everyPhase(phase: PhaseTraits = {}) {
         actions: answerPending ? 'installSighSignallingAnswer' : 'installSigh',
       },
       sessionSighInvalid: { guard: 'clientAlive', actions: 'removeSigh' },
+      serverSpends: { guard: 'serverCanSpend', actions: 'serverSpends' },
       sessionResponse: [
         {
           guard: { type: 'serverSays', params: { response: 'closed' } },
           target: 'CLOSED',
-          actions: [heard, 'notifyClosed'],
+          actions: [heard, 'notifyClosed', 'revertFromServer'],
         },
         {
           guard: { type: 'serverSays', params: { response: 'denied' } },

@@ -8,7 +8,8 @@
  * implementation went through within a call against the states the machine
  * entered; the call's result, the session signals it submitted to the
  * client and the wake-ups of the server's service against the machine's
- * expectation.
+ * expectation. The server may spend everything its PD holds on a session of
+ * its own, so that the return of the donation from the server fails.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
@@ -24,7 +25,13 @@ import {
   type SessionView,
   type SystemDescription,
 } from '../impl/contract.ts';
-import { sessionMachine, type Refusal, type SessionContext, type SessionEvent } from '../machines/session.ts';
+import {
+  sessionMachine,
+  type Refusal,
+  type SessionContext,
+  type SessionEvent,
+  type UpstreamRefusal,
+} from '../machines/session.ts';
 import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
@@ -56,6 +63,10 @@ const REQUEST_ARGS = REQUEST.text;
 const UPGRADE_QUOTA = { ram: 4096, caps: 2 };
 const UPGRADE_ARGS = `ram_quota=${UPGRADE_QUOTA.ram}, cap_quota=${UPGRADE_QUOTA.caps}`;
 const UNFUNDED_UPGRADE_ARGS = 'ram_quota=500000';
+/** A funded upgrade made too long to be a valid `Session_args` string. */
+const INVALID_UPGRADE_ARGS = `${UPGRADE_ARGS}, label="${'x'.repeat(SESSION_ARGS_MAX)}"`;
+/** A server-side ID the server never hands out: it numbers its requests from 1, one per request. */
+const UNKNOWN_SERVER_ID = 99;
 
 const SERVICE_NAMES = { local: 'Local', parent: 'Upstream', child: 'Child' } as const;
 /** The child service, as `Observation.wakeups` keys it. */
@@ -92,10 +103,13 @@ export const SESSION_SYSTEM: SystemDescription = {
   ],
 };
 
+/** What upstream may answer a parent-service upgrade without stopping it. */
+const UPSTREAM_REFUSALS: readonly UpstreamRefusal[] = SERVICE_ANSWERS.filter((answer) => answer !== 'ok');
+
 const REFUSALS: readonly Refusal[] = ['belowSessionCost', 'routeDenied', 'invalidArgs', 'outOfRam', 'outOfCaps'];
 
 const EVENTS: readonly SessionEvent[] = [
-  ...SERVICE_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
+  ...UPSTREAM_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'local', answer })),
   ...UPSTREAM_ANSWERS.map((answer): SessionEvent => ({ type: 'session', service: 'parent', answer })),
   { type: 'session', service: 'child' },
   { type: 'session', service: 'child', atCost: true },
@@ -106,13 +120,18 @@ const EVENTS: readonly SessionEvent[] = [
   { type: 'sessionCap' },
   { type: 'upgrade', funded: true },
   { type: 'upgrade', funded: false },
+  ...UPSTREAM_REFUSALS.map((upstream): SessionEvent => ({ type: 'upgrade', funded: true, upstream })),
   { type: 'upgradeRefusedUpstream', answer: 'outOfRam' },
   { type: 'upgradeRefusedUpstream', answer: 'outOfCaps' },
+  { type: 'upgradeInvalidArgs' },
   { type: 'close' },
   { type: 'deliverSessionCap' },
   ...(['ok', 'closed', 'denied', 'insufficientRam', 'insufficientCaps'] as const).map(
     (response): SessionEvent => ({ type: 'sessionResponse', response }),
   ),
+  { type: 'serverSpends' },
+  { type: 'answerUnknownId', response: 'cap' },
+  { type: 'answerUnknownId', response: 'closed' },
   { type: 'destroyClient' },
   { type: 'destroyServer' },
 ];
@@ -128,8 +147,8 @@ export const sessionBinding: Binding<SessionEvent> = {
   events: EVENTS,
   cover: 'edges',
   stateKey(snapshot) {
-    const { service, client, sigh, pending } = contextOf(snapshot);
-    return JSON.stringify([snapshot.value, service, client, sigh, pending]);
+    const { service, client, sigh, serverSpent, pending } = contextOf(snapshot);
+    return JSON.stringify([snapshot.value, service, client, sigh, serverSpent, pending]);
   },
   describe() {
     return SESSION_SYSTEM;
@@ -160,6 +179,22 @@ function refusedRequest(reason: Refusal): Operation {
     case 'outOfCaps':
       return request('Child', `ram_quota=8192, cap_quota=${CLIENT_QUOTA.caps * 2}`);
   }
+}
+
+/**
+ * The server's request for a session of its own at the local `LOG` service,
+ * with all the RAM and caps its PD holds: the quota stays with the parent,
+ * and the server is left with nothing of what was donated to it.
+ */
+function spendingRequest(observation: Observation): Operation {
+  const held = observation.accounts[pdAccount(SERVER)] ?? { ram: 0, caps: 0 };
+  return {
+    op: 'session',
+    child: SERVER,
+    id: SESSION_ID,
+    service: 'LOG',
+    args: `ram_quota=${held.ram}, cap_quota=${held.caps}, label="spent"`,
+  };
 }
 
 class SessionRun implements BindingRun<SessionEvent> {
@@ -201,13 +236,20 @@ class SessionRun implements BindingRun<SessionEvent> {
         };
       case 'sessionCap':
         return call({ op: 'sessionCap', child: CLIENT, id: SESSION_ID });
-      case 'upgrade':
-        return call({
+      case 'upgrade': {
+        const upgrade: Operation = {
           op: 'upgrade',
           child: CLIENT,
           id: SESSION_ID,
           args: event.funded ? UPGRADE_ARGS : UNFUNDED_UPGRADE_ARGS,
-        });
+        };
+        /* upstream's answer reaches only a session at the parent service */
+        if (event.upstream === undefined || this.session(observation)?.serviceKind !== 'parent') return call(upgrade);
+        return {
+          ok: true,
+          operations: [{ op: 'setAnswers', service: SERVICE_NAMES.parent, answers: [event.upstream] }, upgrade],
+        };
+      }
       case 'close':
         return call({ op: 'close', child: CLIENT, id: SESSION_ID });
       case 'deliverSessionCap':
@@ -220,6 +262,16 @@ class SessionRun implements BindingRun<SessionEvent> {
           ? call({ op: 'deliverSessionCap', child: SERVER, id: session.serverId })
           : call({ op: 'sessionResponse', child: SERVER, id: session.serverId, response: event.response });
       }
+      case 'upgradeInvalidArgs':
+        return call({ op: 'upgrade', child: CLIENT, id: SESSION_ID, args: INVALID_UPGRADE_ARGS });
+      case 'answerUnknownId':
+        return call(
+          event.response === 'cap'
+            ? { op: 'deliverSessionCap', child: SERVER, id: UNKNOWN_SERVER_ID }
+            : { op: 'sessionResponse', child: SERVER, id: UNKNOWN_SERVER_ID, response: event.response },
+        );
+      case 'serverSpends':
+        return call(spendingRequest(observation));
       case 'destroyClient':
         return call({ op: 'destroyChild', child: CLIENT });
       case 'destroyServer':
@@ -315,7 +367,11 @@ function wakeups(observation: Observation): number {
   return observation.wakeups[CHILD_SERVICE] ?? 0;
 }
 
-/** The quota an upgrade of a parent-service session moves upstream: all of it, or none if upstream refused. */
+/**
+ * The quota an upgrade of a parent-service session moves upstream: all of
+ * it, also when upstream answers with a denial or insufficient quota, or
+ * none if upstream ran out of quota.
+ */
 function checkUpstreamUpgrade(
   event: SessionEvent,
   context: SessionContext,
