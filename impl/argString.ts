@@ -16,18 +16,14 @@ export class ArgString {
   private constructor(private readonly args: readonly Arg[]) {}
 
   static parse(text: string): ArgString {
-    return new ArgString(
-      // Stryker disable next-line MethodExpression: A part without a key names nothing any lookup asks for; the spec leaves open whether a parent keeps such parts in the forwarded string (Genode keeps the client's text verbatim) or counts them towards its buffer, and the checker reads forwarded args as key and value pairs, so no spelling with a defined meaning tells the two apart.
-      splitTopLevel(text)
-        .map(parseArg)
-        // Stryker disable next-line StringLiteral: A part without a key names nothing any lookup asks for; the spec leaves open whether a parent keeps such parts in the forwarded string (Genode keeps the client's text verbatim) or counts them towards its buffer, and the checker reads forwarded args as key and value pairs, so no spelling with a defined meaning tells the two apart.
-        .filter((arg) => arg.key !== ''),
-    );
+    const parts = splitTopLevel(text).map(parseArg);
+    // Stryker disable next-line MethodExpression,StringLiteral: A part without a key names nothing any lookup asks for; the spec leaves open whether a parent keeps such parts in the forwarded string (Genode keeps the client's text verbatim) or counts them towards its buffer, and the checker reads forwarded args as key and value pairs, so no spelling with a defined meaning tells the two apart.
+    return new ArgString(parts.filter((part) => part.key !== ''));
   }
 
   /** The raw value of the first argument named `key`, if any. */
   find(key: string): string | undefined {
-    return this.args.find((arg) => arg.key === key)?.value;
+    return this.first(key)?.value;
   }
 
   /**
@@ -37,9 +33,8 @@ export class ArgString {
    * the safe-integer range saturate.
    */
   ulong(key: string, fallback: number): number {
-    const raw = this.find(key);
-    // Stryker disable next-line ConditionalExpression: `RegExp.exec` reads `undefined` as the text "undefined", which is no number, so `parseUlong` gives the fallback too.
-    return raw === undefined ? fallback : (parseUlong(raw) ?? fallback);
+    const arg = this.first(key);
+    return arg === undefined ? fallback : (parseUlong(arg.value) ?? fallback);
   }
 
   /** The value of `key` without its quotes, or `fallback`. */
@@ -68,6 +63,10 @@ export class ArgString {
   toString(): string {
     return this.args.map((arg) => `${arg.key}=${arg.value}`).join(', ');
   }
+
+  private first(key: string): Arg | undefined {
+    return this.args.find((arg) => arg.key === key);
+  }
 }
 
 interface Arg {
@@ -79,8 +78,7 @@ function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let quoted = false;
   let start = 0;
-  // Stryker disable next-line EqualityOperator: One more round reads `text[text.length]`, which is `undefined`, neither a quote nor a comma.
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = 0; i !== text.length; i += 1) {
     const c = text[i];
     if (c === '"') {
       quoted = !quoted;
@@ -95,8 +93,7 @@ function splitTopLevel(text: string): string[] {
 
 function parseArg(part: string): Arg {
   const eq = part.indexOf('=');
-  // Stryker disable next-line EqualityOperator: A part that starts with '=' then becomes an argument keyed by its whole text, '=' first, which no lookup asks for and the checker, like Genode, reads as keyless; whether such a part stays in the forwarded string or counts towards its buffer the spec leaves open.
-  return eq < 0
+  return eq === -1
     ? { key: part.trim(), value: '' }
     : { key: part.slice(0, eq).trim(), value: part.slice(eq + 1).trim() };
 }
