@@ -38,9 +38,10 @@ import { formatResult, sameResult } from './binding.ts';
 const CHILD = 'child';
 const SERVER = 'server';
 const EXIT_VALUE = 7;
-const ANNOUNCED = 'Block';
-/** Longer than a valid `Parent::Service_name`. */
-const INVALID_SERVICE_NAME = 'B'.repeat(SERVICE_NAME_MAX + 1);
+/** A valid `Parent::Service_name` of the longest length: `SERVICE_NAME_MAX` bytes, one character fewer ('ä' takes two). */
+const ANNOUNCED = 'Blockgerät'.padEnd(SERVICE_NAME_MAX - 1, '_');
+/** Longer than a valid `Parent::Service_name` in bytes, though not in characters. */
+const INVALID_SERVICE_NAME = 'ä'.repeat(SERVICE_NAME_MAX / 2 + 1);
 /** The server's ROM service, as `Observation.wakeups` keys it. */
 const SERVER_ROM = `${SERVER}/ROM`;
 

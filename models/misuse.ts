@@ -71,6 +71,23 @@ const LOCAL_SESSION = request('Local');
 /** A session waiting at the server for its answer, under server ID 1. */
 const CHILD_SESSION = request('Child');
 
+/*
+ * Legal neighbours of misuse, tried in the set-up of the cases they border
+ * on: an implementation that refuses them refuses more than the contract
+ * calls misuse, and the case fails at its set-up.
+ */
+
+/** A service the client is routed to at a child that does not exist: a legal request, denied. */
+const ABSENT_SERVICE = 'Absent';
+/** A service `server` is routed to at the unstarted `child`: a legal request, denied. */
+const UNSTARTED_SERVICE = 'Font';
+/** The client's request for the service of a child that does not exist. */
+const ABSENT_SESSION: Operation = { op: 'session', child: CLIENT, id: CLIENT_ID + 1, service: ABSENT_SERVICE, args: REQUEST_ARGS };
+/** The server's request for a service of the child that is not started yet. */
+const UNSTARTED_SESSION: Operation = { op: 'session', child: SERVER, id: CLIENT_ID, service: UNSTARTED_SERVICE, args: REQUEST_ARGS };
+/** The client's request under the smallest ID, 0. */
+const ZERO_ID_SESSION = request('Local', CLIENT, 0);
+
 /* ------------------------------------------------------------ building cases */
 
 /** `description` with the child `name` changed by `change`. */
@@ -115,6 +132,10 @@ const MALFORMED_DESCRIPTIONS: readonly CaseSpec[] = [
     withChild(SESSIONS, CLIENT, (child) => ({ ...child, envQuota: { ram: -4096, caps: 0 } })),
   ),
   malformed(
+    "a description with negative RAM in an unstarted child's quota",
+    withChild(STARTABLE, UNSTARTED, (child) => ({ ...child, quota: { ...child.quota, ram: -1 } })),
+  ),
+  malformed(
     "a description with fractional caps in an unstarted child's envQuota",
     withChild(STARTABLE, UNSTARTED, (child) => ({ ...child, envQuota: { ram: 4096, caps: 2.5 } })),
   ),
@@ -149,9 +170,17 @@ const MALFORMED_DESCRIPTIONS: readonly CaseSpec[] = [
   ),
 ];
 
+/** The session system, with the client routed to a service of a child that does not exist. */
+const ROUTED_TO_NOBODY = withRoute(SESSIONS, CLIENT, { service: ABSENT_SERVICE, to: { kind: 'child', server: NOBODY, name: ABSENT_SERVICE } });
+/** The child chart's system, with the server routed to a service of the unstarted child. */
+const ROUTED_TO_UNSTARTED = withRoute(STARTABLE, SERVER, {
+  service: UNSTARTED_SERVICE,
+  to: { kind: 'child', server: UNSTARTED, name: UNSTARTED_SERVICE },
+});
+
 const UNKNOWN_CHILDREN: readonly CaseSpec[] = [
   misusing('heartbeat of a child that does not exist', { op: 'heartbeat', child: NOBODY }),
-  misusing('a session request of a child that does not exist', request('Local', NOBODY), SESSIONS, [LOCAL_SESSION]),
+  misusing('a session request of a child that does not exist', request('Local', NOBODY), ROUTED_TO_NOBODY, [LOCAL_SESSION, ABSENT_SESSION]),
   misusing('deliverSessionCap by a server that does not exist', { op: 'deliverSessionCap', child: NOBODY, id: SERVER_ID }, SESSIONS, [
     CHILD_SESSION,
   ]),
@@ -160,7 +189,7 @@ const UNKNOWN_CHILDREN: readonly CaseSpec[] = [
 ];
 
 const UNSTARTED_CHILDREN: readonly CaseSpec[] = [
-  misusing('heartbeat of a child not yet started', { op: 'heartbeat', child: UNSTARTED }, STARTABLE),
+  misusing('heartbeat of a child not yet started', { op: 'heartbeat', child: UNSTARTED }, ROUTED_TO_UNSTARTED, [UNSTARTED_SESSION]),
   misusing('a session request of a child not yet started', { op: 'session', child: UNSTARTED, id: CLIENT_ID, service: 'ROM', args: REQUEST_ARGS }, STARTABLE),
   misusing('yield to a child not yet started', { op: 'yield', child: UNSTARTED, args: 'ram_quota=4096' }, STARTABLE),
   misusing('closeAllSessions of a child not yet started', { op: 'closeAllSessions', child: UNSTARTED }, STARTABLE),
@@ -192,7 +221,7 @@ const UNKNOWN_SERVICES: readonly CaseSpec[] = [
 ];
 
 const INVALID_IDS: readonly CaseSpec[] = [
-  misusing('a session request with a negative ID', request('Local', CLIENT, -1)),
+  misusing('a session request with a negative ID', request('Local', CLIENT, -1), SESSIONS, [ZERO_ID_SESSION]),
   misusing('a session request with a fractional ID', request('Local', CLIENT, 10.5), SESSIONS, [LOCAL_SESSION]),
   misusing('sessionCap with a negative ID', { op: 'sessionCap', child: CLIENT, id: -10 }, SESSIONS, [CHILD_SESSION]),
   misusing('upgrade with a fractional ID', { op: 'upgrade', child: CLIENT, id: 10.25, args: 'ram_quota=4096' }, SESSIONS, [LOCAL_SESSION]),

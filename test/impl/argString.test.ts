@@ -19,6 +19,16 @@ describe('impl/argString', () => {
     expect(labelFromArgs(args)).to.equal('a, b');
   });
 
+  it('reads a bare label as it is, a quoted one without its quotes and a lone quote as empty', () => {
+    expect(labelFromArgs(ArgString.parse('label=disk'))).to.equal('disk');
+    expect(labelFromArgs(ArgString.parse('label=""'))).to.equal('');
+    expect(labelFromArgs(ArgString.parse('label="'))).to.equal('');
+  });
+
+  it('drops parts without a key, also one that starts with =', () => {
+    expect(ArgString.parse('=x, a=1,, b, =').toString()).to.equal('a=1, b=');
+  });
+
   it('parses sizes with K, M and G suffixes and hexadecimal numbers', () => {
     const args = ArgString.parse('a=8K, b=1M, c=2G, d=0x10, e=3k');
     expect([

@@ -48,6 +48,22 @@ const mutatesBeforeRefusing = wrappedReference('mutates-before-refusing', async 
   throw error;
 });
 
+const NEGATIVE_ID = caseTitled('a session request with a negative ID');
+
+/** Refuses the smallest ID, 0, as if it were negative: more than the contract calls misuse. */
+const refusesIdZero: ImplementationUnderTest = {
+  name: 'refuses-id-zero',
+  async create(description) {
+    const system = await referenceImplementation.create(description);
+    return {
+      apply: (operation) =>
+        'id' in operation && operation.id === 0 ? Promise.reject(new Error('invalid ID 0')) : system.apply(operation),
+      observe: () => system.observe(),
+      dispose: () => system.dispose(),
+    };
+  },
+};
+
 /** Builds a system from a description with a negative session cost, as if it were 0. */
 const acceptsNegativeCost: ImplementationUnderTest = {
   name: 'accepts-negative-cost',
@@ -145,6 +161,14 @@ describe('models/misuse', () => {
       const [failure] = report.failures;
       expect(failure).to.include({ kind: 'result', step: 0 });
       expect(failure?.reason).to.equal(`misuse accepted: create built a system from ${NEGATIVE_COST.title}; it must be refused`);
+    });
+
+    it('fails a case whose legal set-up is refused, at that step of the set-up', async () => {
+      const report = await checkMisuse(refusesIdZero);
+      expect(report.failures.map((failure) => failure.path)).to.deep.equal([NEGATIVE_ID.id]);
+      const [failure] = report.failures;
+      expect(failure).to.include({ kind: 'implementation', step: 1 });
+      expect(failure?.reason).to.match(/^the legal set-up session\("client", 0, .*\) failed: invalid ID 0$/);
     });
 
     it('fails a misuse the implementation hangs on as an implementation failure', async () => {
