@@ -96,6 +96,11 @@ export class Account {
       // Stryker disable next-line StringLiteral: Both callers of `checkTransfer` fall out of their switch on an unknown answer, moving and recording nothing, exactly as for 'selfTransfer'.
       return 'selfTransfer';
     }
+    // Since no unrelated pair ever meets here (the reason below), the condition is never true and
+    // its `false` variant is equivalent as well. It stays unmarked: directives choose by mutator
+    // name and line, and the `true` variant of the same node is killed. Rewording does not help:
+    // whatever expression decides relatedness is constant over every legal run, and Stryker offers
+    // the outermost one as both `true` and `false` wherever it stands.
     // Stryker disable next-line BlockStatement: Every move the parent plans (and its reverse) is between an account and its reference account: a child's PD and `ref`, `ref` and `upstream`, `ref` and a service's account (a server's PD, or one without capability), so no two unrelated valid accounts ever meet here.
     if (this.reference !== to && to.reference !== this) {
       // Stryker disable next-line StringLiteral: Both callers of `checkTransfer` fall out of their switch on an unknown answer, moving and recording nothing, exactly as for 'unrelated'.

@@ -48,15 +48,19 @@ export class IdSpace<T> {
     return this.elements.size;
   }
 
-  /** The element with the lowest ID, for the seed's `apply_any` loops. */
+  /** The element with the lowest ID, for the seed's `apply_any` loops, which may take any element. */
   any(): T | undefined {
     const [first] = this.ascending();
     return first === undefined ? undefined : first[1];
   }
 
-  /** Elements with their IDs, lowest ID first, as a snapshot. */
+  /**
+   * Elements with their IDs, lowest ID first, as a snapshot: the order of
+   * the seed's `for_each`, since Genode keeps an ID space as a tree sorted
+   * by ID and walks it in order. `close_all_sessions` closes CPU sessions in
+   * this order, so it shows in the journal.
+   */
   ascending(): readonly (readonly [number, T])[] {
-    // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: Callers either treat every element alike (process start, `sessionSigh`) or take elements one by one until none is left (`close_all_sessions`), so the order shows only as the order of independent transactions in the journal, which the contract leaves free (the seed's `apply_any` takes any element).
     return [...this.elements.entries()].sort(([a], [b]) => a - b);
   }
 }

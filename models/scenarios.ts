@@ -2,10 +2,11 @@
  * Scenarios: scripted paths into corners of the protocol that the
  * generated paths and the `fuzz` and `explore` systems do not reach (a
  * rollback that undoes two moves, a transfer of nothing, a session its
- * server destroyed before its client died). Each builds its own system,
- * carries out a fixed list of legal operations, and is judged after every
- * step by every quota invariant and observation rule; at the end, its last
- * result and observation must show what the spec says the path leads to.
+ * server destroyed before its client died, the order of CPU-session closes
+ * in `close_all_sessions`). Each builds its own system, carries out a fixed
+ * list of legal operations, and is judged after every step by every quota
+ * invariant and observation rule; at the end, its last result and
+ * observation must show what the spec says the path leads to.
  *
  * They run in every full `check`, after the misuse cases, on any
  * implementation, and alone with `--path scenario#n`. Nothing an
@@ -62,6 +63,10 @@ function localServices(names: readonly string[]): ServiceDescription[] {
 function localRoutes(names: readonly string[]): RouteDescription[] {
   return names.map((name) => ({ service: name, to: { kind: 'local', name } }));
 }
+
+/* RAM quotas of the two CPU sessions of the close-order scenario: distinct, and unlike any other quota in it */
+const CPU_SESSION_9_RAM = 16_384;
+const CPU_SESSION_10_RAM = 12_288;
 
 const SPECS: readonly ScenarioSpec[] = [
   {
@@ -168,6 +173,44 @@ const SPECS: readonly ScenarioSpec[] = [
     reached: (_last, observation) =>
       observation.children['late']?.destroyed === true &&
       observation.sessions.every((view) => view.client !== 'late'),
+  },
+  {
+    /*
+     * The seed's `close_all_sessions` closes the child's non-environment CPU
+     * sessions first, one at a time, each time the first one `for_each`
+     * meets; Genode's ID space is a tree ordered by ID and `for_each` walks
+     * it in order, so the lowest client ID goes first. The child asks for
+     * ID 10 before ID 9, so that neither the order of creation nor an order
+     * of the IDs as text is the order of the IDs. Each close reverts its
+     * session at once (local service) and returns exactly the RAM quota the
+     * child gave (donated RAM plus session cost), which names the session
+     * in the journal. The order of the later steps, which take whatever
+     * session `apply_any` hands out, is left free.
+     */
+    title: 'close_all_sessions closes the non-environment CPU sessions lowest client ID first, here ID 9 before ID 10',
+    description: {
+      sessionCost: 1024,
+      reference: { ram: 10_000_000, caps: 10_000 },
+      upstream: { ram: 0, caps: 0 },
+      services: localServices(ENV_SERVICES),
+      children: [{ name: 'client', quota: { ram: 100_000, caps: 50 }, dynamic: false, routes: localRoutes(ENV_SERVICES) }],
+    },
+    operations: [
+      { op: 'session', child: 'client', id: 10, service: 'CPU', args: `ram_quota=${CPU_SESSION_10_RAM}, cap_quota=3, label="ten"` },
+      { op: 'session', child: 'client', id: 9, service: 'CPU', args: `ram_quota=${CPU_SESSION_9_RAM}, cap_quota=5, label="nine"` },
+      { op: 'closeAllSessions', child: 'client' },
+    ],
+    aim: 'the RAM of CPU session 9 returns to the client before that of CPU session 10',
+    reached: (_last, observation) => {
+      const returned = observation.journal.flatMap((entry) =>
+        entry.kind === 'move' && entry.step === observation.step && !entry.undo && entry.to === 'pd:client' && entry.resource === 'ram'
+          ? [entry.amount]
+          : [],
+      );
+      const nine = returned.indexOf(CPU_SESSION_9_RAM);
+      const ten = returned.indexOf(CPU_SESSION_10_RAM);
+      return nine !== -1 && ten !== -1 && nine < ten;
+    },
   },
 ];
 
