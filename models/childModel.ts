@@ -24,13 +24,15 @@ import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import {
   BINARY_ANSWERS,
   BINARY_SERVICE,
-  binaryRoutes,
   binarySession as binarySessionOf,
+  buildMoveProblems,
   childStateProblems,
   ENV_QUOTA,
   environmentAfterBuild,
   policyEffects,
+  setupRoutes,
   signalProblems,
+  staticChildProblems,
 } from './childPredicates.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
@@ -38,6 +40,8 @@ import { formatResult, sameResult } from './binding.ts';
 const CHILD = 'child';
 const SERVER = 'server';
 const EXIT_VALUE = 7;
+/** The quota the child's PD is funded with. */
+const CHILD_QUOTA = { ram: 100_000, caps: 50 };
 const ANNOUNCED = 'Block';
 /** Longer than a valid `Parent::Service_name`. */
 const INVALID_SERVICE_NAME = 'B'.repeat(SERVICE_NAME_MAX + 1);
@@ -61,14 +65,14 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
     ],
     children: [
       { name: SERVER, quota: { ram: 200_000, caps: 100 }, routes: ENV_ROUTES, dynamic: false },
+      /* `dynamic` is left to its default: a child asks for the linker unless told otherwise */
       {
         name: CHILD,
-        quota: { ram: 100_000, caps: 50 },
+        quota: CHILD_QUOTA,
         start: false,
-        dynamic: true,
         process,
         envQuota: ENV_QUOTA,
-        routes: [...binaryRoutes(env, CHILD, SERVER), ...ENV_ROUTES],
+        routes: [...setupRoutes(env, CHILD, SERVER), ...ENV_ROUTES],
       },
     ],
   };
@@ -225,7 +229,11 @@ class ChildRun implements BindingRun<ChildEvent> {
     problems.push(...policyEffects(event, was, now, ANNOUNCED));
 
     /* the environment sessions the set-up leads to, and that a refused close leaves */
-    if (event.type === 'build') problems.push(...environmentAfterBuild(event.env, after, CHILD));
+    if (event.type === 'build') {
+      problems.push(...environmentAfterBuild(event.env, after, CHILD, {}));
+      problems.push(...buildMoveProblems(event.env, after.journal.slice(before.journal.length), CHILD, CHILD_QUOTA, SERVER));
+      problems.push(...staticChildProblems(after, SERVER));
+    }
     if (event.type === 'closeEnvSession' && envSessions(before) !== envSessions(after)) {
       problems.push(`closing the ${event.env} environment session by its ID was to be refused, but the environment sessions changed`);
     }

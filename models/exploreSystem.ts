@@ -20,7 +20,7 @@ import type {
 } from '../impl/contract.ts';
 import { SESSION_ARGS_MAX } from '../impl/contract.ts';
 import type { EnvMode } from '../machines/child.ts';
-import { BINARY_SERVICE, binaryRoutes, ENV_QUOTA } from './childPredicates.ts';
+import { BINARY_SERVICE, ENV_QUOTA, setupRoutes } from './childPredicates.ts';
 
 /** The child built late, by a `startChild` step, and how its environment and process start end. */
 export interface LateChild {
@@ -212,19 +212,25 @@ export function describeSystem(shape: SystemShape): SystemDescription {
   };
 }
 
-/** The late child: a client like the others, with the binary route and process outcome of its set-up. */
+/**
+ * The late child: a client like the others, with the routes and process
+ * outcome of its set-up, dynamically linked by default (`dynamic` unset).
+ */
 function lateChild(late: LateChild, names: SystemNames, quota: { ram: number; caps: number }): ChildDescription {
-  const server = names.servers[0] ?? 'server1';
   return {
     name: LATE_CHILD,
     quota,
     start: false,
-    dynamic: true,
     process: late.process,
     envQuota: ENV_QUOTA,
     setArgs: CLIENT_SET_ARGS,
-    routes: [...binaryRoutes(late.env, LATE_CHILD, server), ...clientRoutes(names)],
+    routes: [...setupRoutes(late.env, LATE_CHILD, envServer(names)), ...clientRoutes(names)],
   };
+}
+
+/** The server whose `ROM` service serves the late child's binary in set-up `child`. */
+export function envServer(names: SystemNames): string {
+  return names.servers[0] ?? 'server1';
 }
 
 /**
