@@ -45,6 +45,29 @@ const TWO_CLIENTS_UPGRADING: ExploreConfig = {
   vocabulary: { ...DEFAULT_EXPLORE_CONFIG.vocabulary, upgrades: true },
 };
 
+/**
+ * A child built late whose binary comes from a serving child, which
+ * delivers it, with a client of the same server beside it; then either
+ * child's sessions are closed or it dies: the close of an environment
+ * session at a server, and who pays for it (`explore --clients 1 --servers
+ * child --sessions 1 --answers ok --responses cap,closed --child-events
+ * closeAllSessions,destroy --late child`).
+ */
+const LATE_CHILD_FROM_SERVER: ExploreConfig = {
+  ...DEFAULT_EXPLORE_CONFIG,
+  shape: { clients: 1, services: ['child'], sessionsPerClient: 1, late: { env: 'child', process: 'ok' } },
+  vocabulary: {
+    levels: ['small'],
+    answers: ['ok'],
+    responses: ['cap', 'closed'],
+    outOfTurn: false,
+    upgrades: false,
+    sigh: false,
+    unrouted: false,
+    childActions: ['closeAllSessions', 'destroy'],
+  },
+};
+
 describe('conformance of the reference implementation in whole systems', function () {
   this.timeout(120_000);
 
@@ -57,6 +80,7 @@ describe('conformance of the reference implementation in whole systems', functio
   for (const [name, config] of [
     ['one client, a local, a parent and a child service, upgrades, signal handlers, out-of-turn answers', ONE_CLIENT_EVERY_SERVICE],
     ['two clients of a parent and a child service, upgrading and dying', TWO_CLIENTS_UPGRADING],
+    ['a late child whose binary a serving child delivers, closed or destroyed', LATE_CHILD_FROM_SERVER],
   ] as const) {
     it(`explores every state of ${name}`, async () => {
       const report = await runExplore({ config, heapUsed: () => 0 });
