@@ -251,6 +251,44 @@ export function buildMoveProblems(
   return same ? [] : [`building ${child} moved [${moves.join(', ')}], expected [${expected.join(', ')}]`];
 }
 
+/**
+ * Closing all sessions of `child` (on its own or on destruction) closes
+ * its own CPU sessions first, while its PD still takes quota: the journal
+ * returns each one's donated RAM plus `sessionCost` and its caps from the
+ * reference account to the child's PD before the PD's balance goes back
+ * there. The CPU sessions are those `before` shows in the child's ID space
+ * at the parent's (local) CPU service, which closes at once.
+ */
+export function ownCpuSessionProblems(before: Observation, after: Observation, child: string, sessionCost: number): string[] {
+  const pd = `pd:${child}`;
+  const journal = after.journal.slice(before.journal.length);
+  const refund = journal.findIndex((entry) => entry.kind === 'move' && !entry.undo && entry.from === pd && entry.to === 'ref');
+  const returned = (refund === -1 ? journal : journal.slice(0, refund)).filter(
+    (entry) => entry.kind === 'move' && !entry.undo && entry.from === 'ref' && entry.to === pd,
+  );
+  const problems: string[] = [];
+  const own = before.sessions.filter(
+    (view) => view.client === child && view.env === null && view.clientId !== null && view.service === 'CPU',
+  );
+  for (const view of own) {
+    const owed = [
+      ['ram', view.donated.ram + sessionCost],
+      ['caps', view.donated.caps],
+    ] as const;
+    for (const [resource, amount] of owed) {
+      /* a transfer of nothing is not journalled */
+      if (amount === 0) continue;
+      const at = returned.findIndex((entry) => entry.kind === 'move' && entry.resource === resource && entry.amount === amount);
+      if (at === -1) {
+        problems.push(`${child}'s CPU session ${view.key} did not return ${amount} ${resource} to ${pd} before the PD closed`);
+      } else {
+        returned.splice(at, 1);
+      }
+    }
+  }
+  return problems;
+}
+
 const SIGNAL_KINDS: readonly SignalKind[] = ['session', 'yield', 'resourceAvail', 'heartbeat'];
 
 /**

@@ -3,11 +3,11 @@
  * flags give it: parsed, checked, and written back as the flags that
  * reproduce it.
  */
-import { PROCESS_OUTCOMES, UPSTREAM_ANSWERS, type ServiceKind } from '../impl/contract.ts';
+import { PROCESS_OUTCOMES, UPSTREAM_ANSWERS } from '../impl/contract.ts';
 import { ENV_MODES } from '../machines/child.ts';
 import { DEFAULT_EXPLORE_CONFIG, type ExploreConfig } from './explore.ts';
 import { CHILD_ACTIONS, SERVER_ANSWERS, type ChildAction } from './exploreActions.ts';
-import { LEVELS, shapeProblem, type LateChild, type Level } from './exploreSystem.ts';
+import { LEVELS, SHAPE_SERVICES, shapeProblem, type LateChild, type Level } from './exploreSystem.ts';
 
 /** The settings, each optional: what the file or the flags say. */
 export interface ConfigInput {
@@ -33,7 +33,6 @@ export interface ConfigInput {
 
 export type ConfigResult = { readonly ok: true; readonly config: ExploreConfig } | { readonly ok: false; readonly problem: string };
 
-const SERVICE_KINDS: readonly ServiceKind[] = ['local', 'parent', 'child'];
 const KEYS: readonly (keyof ConfigInput)[] = [
   'clients',
   'servers',
@@ -96,7 +95,7 @@ function build(input: ConfigInput): ExploreConfig {
   const base = DEFAULT_EXPLORE_CONFIG;
   const shape = {
     clients: input.clients === undefined ? base.shape.clients : count(input.clients, 'clients', 8),
-    services: input.servers === undefined ? base.shape.services : fromList(input.servers, SERVICE_KINDS, 'server kind'),
+    services: input.servers === undefined ? base.shape.services : fromList(input.servers, SHAPE_SERVICES, 'server kind'),
     sessionsPerClient: input.sessions === undefined ? base.shape.sessionsPerClient : count(input.sessions, 'sessions', 8),
     late: lateChild(input),
   };

@@ -18,6 +18,7 @@ import {
   buildMoveProblems,
   childStateProblems,
   environmentAfterBuild,
+  ownCpuSessionProblems,
   policyEffects,
   signalProblems,
   staticChildProblems,
@@ -169,6 +170,9 @@ export function settle(world: WorldState, plan: Plan, result: CallResult, after:
     const was = before.children[child];
     const now = after.children[child];
     if (was && now) problems.push(...policyEffects(event, was, now, ANNOUNCED).map((problem) => `${child}: ${problem}`));
+    if (event.type === 'closeAllSessions' || event.type === 'destroy') {
+      problems.push(...ownCpuSessionProblems(before, after, child, SESSION_COST));
+    }
   }
   if (plan.build) {
     const { env, child } = plan.build;

@@ -56,7 +56,7 @@ export const exploreCommand: CommandModule = (program, context) => {
     )
     .option('--config <file>', 'a JSON file with any of the settings below (clients, servers, sessions, quotaLevels, answers, responses, outOfTurn, upgrades, sigh, unrouted, childEvents, late, lateProcess, maxStates, maxDepth, symmetry); flags override it')
     .option('--clients <n>', 'clients, alike but for their names (default 2)', positiveInteger('--clients'))
-    .option('--servers <kinds>', 'the services clients use, comma-separated: local, parent, child (default local,child)', list)
+    .option('--servers <kinds>', 'the services clients use, comma-separated: local, parent, child, cpu (the parent\'s CPU service) (default local,child)', list)
     .option('--sessions <n>', 'sessions per client at a time (default 2)', positiveInteger('--sessions'))
     .option('--quota-levels <n>', 'request sizes: 1 small; 2 adds one larger than half a client owns; 3 below the session cost; 4 more caps than a client owns; 5 an invalid argument string (default 1)', positiveInteger('--quota-levels'))
     .option('--answers <list>', 'what local and parent services answer: ok, denied, insufficientRam, insufficientCaps, outOfRam, outOfCaps (default ok,denied)', list)

@@ -68,6 +68,27 @@ const LATE_CHILD_FROM_SERVER: ExploreConfig = {
   },
 };
 
+/**
+ * A client with a CPU session of its own, which closing all its sessions
+ * closes first, while its PD still takes the quota back (`explore
+ * --clients 1 --servers cpu --sessions 1 --answers ok,denied --child-events
+ * closeAllSessions,destroy`).
+ */
+const OWN_CPU_SESSION: ExploreConfig = {
+  ...DEFAULT_EXPLORE_CONFIG,
+  shape: { clients: 1, services: ['cpu'], sessionsPerClient: 1, late: null },
+  vocabulary: {
+    levels: ['small'],
+    answers: ['ok', 'denied'],
+    responses: [],
+    outOfTurn: false,
+    upgrades: false,
+    sigh: false,
+    unrouted: false,
+    childActions: ['closeAllSessions', 'destroy'],
+  },
+};
+
 describe('conformance of the reference implementation in whole systems', function () {
   this.timeout(120_000);
 
@@ -81,6 +102,7 @@ describe('conformance of the reference implementation in whole systems', functio
     ['one client, a local, a parent and a child service, upgrades, signal handlers, out-of-turn answers', ONE_CLIENT_EVERY_SERVICE],
     ['two clients of a parent and a child service, upgrading and dying', TWO_CLIENTS_UPGRADING],
     ['a late child whose binary a serving child delivers, closed or destroyed', LATE_CHILD_FROM_SERVER],
+    ['a client with a CPU session of its own, closed or destroyed', OWN_CPU_SESSION],
   ] as const) {
     it(`explores every state of ${name}`, async () => {
       const report = await runExplore({ config, heapUsed: () => 0 });
