@@ -25,10 +25,13 @@ import type { CallResult, EnvSession, ProcessOutcome } from '../impl/contract.ts
  * being insufficient; `denied` refused by its service; `unrouted` refused by
  * the policy's routing; `child` by a serving child, later. `static` is
  * `local` with the linker's route denied, which a statically linked binary
- * does not need. Two set-ups fail elsewhere, with the binary served at once:
- * `cpuUnrouted`, whose CPU session the policy routes nowhere, and
- * `linkerDenied`, whose linker ROM session its service refuses; a process
- * needs both, so neither child starts.
+ * does not need. Three set-ups fail elsewhere, with the binary served at
+ * once: `pdUnrouted` and `cpuUnrouted`, whose PD or CPU session the policy
+ * routes nowhere, and `linkerDenied`, whose linker ROM session its service
+ * refuses; a process needs all of them, so none of these children starts.
+ * In `unfunded` the child asks for more RAM than the reference account
+ * holds: its PD is left without RAM, with an error, and it starts all the
+ * same.
  */
 export const ENV_MODES = [
   'local',
@@ -38,8 +41,10 @@ export const ENV_MODES = [
   'denied',
   'unrouted',
   'child',
+  'pdUnrouted',
   'cpuUnrouted',
   'linkerDenied',
+  'unfunded',
 ] as const;
 export type EnvMode = (typeof ENV_MODES)[number];
 
@@ -112,6 +117,7 @@ const childSetup = setup({
   },
   guards: {
     envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'static' || context.env === 'retry',
+    envUnfunded: ({ context }) => context.env === 'unfunded',
     envFromChild: ({ context }) => context.env === 'child',
     envMode: ({ context }, params: { is: EnvMode }) => context.env === params.is,
     processStarts: ({ context }) => context.process === 'ok',
@@ -304,6 +310,8 @@ export const childMachine = childSetup.createMachine({
     environment: {
       always: [
         { guard: 'envAnsweredAtOnce', target: 'processStart' },
+        /* The reference account cannot fund the PD's RAM: an error, and the start goes on. */
+        { guard: 'envUnfunded', target: 'processStart', actions: { type: 'reports', params: { level: 'error' } } },
         { guard: 'envFromChild', target: 'envPending' },
         /* The binary's service refuses it: the parent reports the denied environment session. */
         {
@@ -320,6 +328,12 @@ export const childMachine = childSetup.createMachine({
         /* The policy routes the binary nowhere: an error. */
         {
           guard: { type: 'envMode', params: { is: 'unrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The policy routes the PD session nowhere: an error; the PD is neither funded nor there for a process. */
+        {
+          guard: { type: 'envMode', params: { is: 'pdUnrouted' } },
           target: 'envIncomplete',
           actions: { type: 'reports', params: { level: 'error' } },
         },

@@ -30,6 +30,7 @@ import {
   ENV_QUOTA,
   environmentAfterBuild,
   policyEffects,
+  setupQuota,
   setupRoutes,
   signalProblems,
   staticChildProblems,
@@ -68,7 +69,7 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
       /* `dynamic` is left to its default: a child asks for the linker unless told otherwise */
       {
         name: CHILD,
-        quota: CHILD_QUOTA,
+        quota: setupQuota(env, CHILD_QUOTA),
         start: false,
         process,
         envQuota: ENV_QUOTA,
@@ -231,7 +232,7 @@ class ChildRun implements BindingRun<ChildEvent> {
     /* the environment sessions the set-up leads to, and that a refused close leaves */
     if (event.type === 'build') {
       problems.push(...environmentAfterBuild(event.env, after, CHILD, {}));
-      problems.push(...buildMoveProblems(event.env, after.journal.slice(before.journal.length), CHILD, CHILD_QUOTA, SERVER));
+      problems.push(...buildMoveProblems(event.env, after.journal.slice(before.journal.length), CHILD, setupQuota(event.env, CHILD_QUOTA), SERVER));
       problems.push(...staticChildProblems(after, SERVER));
     }
     if (event.type === 'closeEnvSession' && envSessions(before) !== envSessions(after)) {

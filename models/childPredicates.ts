@@ -52,9 +52,20 @@ export const BINARY_ANSWERS: Readonly<Record<EnvMode, readonly ServiceAnswer[]>>
   exhausted: Array<ServiceAnswer>(ATTEMPTS).fill('insufficientRam'),
   denied: ['denied'],
   child: [],
+  pdUnrouted: [],
   cpuUnrouted: [],
   linkerDenied: ['ok', 'denied'],
+  unfunded: [],
 };
+
+/**
+ * The quota of a child's PD in set-up `env`, given what it is otherwise
+ * described with: `unfunded` asks for RAM beyond any reference account of
+ * the checker's systems (which hold 10 000 000 bytes).
+ */
+export function setupQuota(env: EnvMode, quota: Quota): Quota {
+  return env === 'unfunded' ? { ram: 20_000_000, caps: quota.caps } : quota;
+}
 
 /** The label of `child`'s binary ROM session. */
 function binaryLabel(child: string): string {
@@ -70,8 +81,8 @@ function linkerLabel(child: string): string {
  * The routes that give `child` its set-up, to go before its other routes:
  * the binary ROM session to `BINARY_SERVICE`, to service `ROM` of `server`
  * (`child`) or nowhere (`unrouted`); the linker's denied (`static`) or sent
- * to `BINARY_SERVICE` (`linkerDenied`); the CPU session routed nowhere
- * (`cpuUnrouted`). The linker of `static` is denied by a route for any
+ * to `BINARY_SERVICE` (`linkerDenied`); the PD or CPU session routed
+ * nowhere (`pdUnrouted`, `cpuUnrouted`). The linker of `static` is denied by a route for any
  * service whose label starts like the linker's, so that the set-up depends
  * on `*` matching every service and on the label prefix matching the start
  * of a label, not all of it.
@@ -88,8 +99,10 @@ export function setupRoutes(env: EnvMode, child: string, server: string): RouteD
       case 'retry':
       case 'exhausted':
       case 'denied':
+      case 'pdUnrouted':
       case 'cpuUnrouted':
       case 'linkerDenied':
+      case 'unfunded':
         return { kind: 'local', name: BINARY_SERVICE };
     }
   })();
@@ -98,6 +111,7 @@ export function setupRoutes(env: EnvMode, child: string, server: string): RouteD
   if (env === 'linkerDenied') {
     routes.push({ service: 'ROM', labelPrefix: linkerLabel(child), to: { kind: 'local', name: BINARY_SERVICE } });
   }
+  if (env === 'pdUnrouted') routes.push({ service: 'PD', to: { kind: 'deny' } });
   if (env === 'cpuUnrouted') routes.push({ service: 'CPU', to: { kind: 'deny' } });
   return routes;
 }
@@ -121,44 +135,48 @@ function firstAttempt(phase: Phase): EnvExpectation {
 
 /**
  * The binary and linker ROM sessions right after a child is built with
- * set-up `env` (null where none must exist), and whether its CPU session
- * exists. The linker is asked for after the binary, whatever became of
+ * set-up `env` (null where none must exist), and which other environment
+ * session the policy denies, if any. The linker is asked for after the binary, whatever became of
  * that; it keeps its cap unhanded (`AVAILABLE`) unless the process starts.
  */
 function expectedEnvironment(env: EnvMode): {
   readonly binary: EnvExpectation | null;
   readonly linker: EnvExpectation | null;
-  readonly cpu: boolean;
+  readonly denied: 'pd' | 'cpu' | null;
 } {
   const started = firstAttempt('CAP_HANDED_OUT');
   const waiting = firstAttempt('AVAILABLE');
   switch (env) {
     case 'local':
-      return { binary: started, linker: started, cpu: true };
+      return { binary: started, linker: started, denied: null };
     case 'static':
-      return { binary: started, linker: null, cpu: true };
+      return { binary: started, linker: null, denied: null };
     case 'retry':
       return {
         binary: { phase: 'CAP_HANDED_OUT', ram: ENV_QUOTA.ram + 2 * RETRY_STEP, caps: ENV_QUOTA.caps + 1 },
         linker: started,
-        cpu: true,
+        denied: null,
       };
     case 'exhausted':
       return {
         binary: { phase: 'INSUFFICIENT_RAM_QUOTA', ram: ENV_QUOTA.ram + (ATTEMPTS - 1) * RETRY_STEP, caps: ENV_QUOTA.caps },
         linker: waiting,
-        cpu: true,
+        denied: null,
       };
     case 'denied':
-      return { binary: firstAttempt('SERVICE_DENIED'), linker: waiting, cpu: true };
+      return { binary: firstAttempt('SERVICE_DENIED'), linker: waiting, denied: null };
     case 'unrouted':
-      return { binary: null, linker: waiting, cpu: true };
+      return { binary: null, linker: waiting, denied: null };
     case 'child':
-      return { binary: firstAttempt('CREATE_REQUESTED'), linker: waiting, cpu: true };
+      return { binary: firstAttempt('CREATE_REQUESTED'), linker: waiting, denied: null };
     case 'cpuUnrouted':
-      return { binary: waiting, linker: waiting, cpu: false };
+      return { binary: waiting, linker: waiting, denied: 'cpu' };
     case 'linkerDenied':
-      return { binary: waiting, linker: firstAttempt('SERVICE_DENIED'), cpu: true };
+      return { binary: waiting, linker: firstAttempt('SERVICE_DENIED'), denied: null };
+    case 'pdUnrouted':
+      return { binary: waiting, linker: waiting, denied: 'pd' };
+    case 'unfunded':
+      return { binary: started, linker: started, denied: null };
   }
 }
 
@@ -199,7 +217,7 @@ function envSessionProblems(
 /**
  * The environment right after `child` (with the policy's `setArgs`) is
  * built with set-up `env` and `ENV_QUOTA`: its binary and linker ROM
- * sessions, and its CPU session where the set-up denies it.
+ * sessions, and its PD and CPU sessions, which exist unless denied.
  */
 export function environmentAfterBuild(
   env: EnvMode,
@@ -210,13 +228,16 @@ export function environmentAfterBuild(
   const expected = expectedEnvironment(env);
   const find = (kind: EnvSession): SessionView | undefined =>
     observation.sessions.find((view) => view.client === child && view.env === kind);
-  const cpu = find('cpu');
-  return [
+  const problems = [
     ...envSessionProblems('binary ROM', find('binary'), expected.binary, binaryLabel(child), setArgs),
     ...envSessionProblems('linker ROM', find('linker'), expected.linker, linkerLabel(child), setArgs),
-    ...(cpu && !expected.cpu ? [`the CPU session exists in ${cpu.phase}, but its route is denied`] : []),
-    ...(!cpu && expected.cpu ? ['the CPU session does not exist'] : []),
   ];
+  for (const kind of ['pd', 'cpu'] as const) {
+    const view = find(kind);
+    if (view && expected.denied === kind) problems.push(`the ${kind} session exists in ${view.phase}, but its route is denied`);
+    if (!view && expected.denied !== kind) problems.push(`the ${kind} session does not exist`);
+  }
+  return problems;
 }
 
 /** A child described with `dynamic: false` never asks for the linker. */
@@ -227,7 +248,8 @@ export function staticChildProblems(observation: Observation, child: string): st
 
 /**
  * The quota a build of `child` (PD funded with `quota`) with set-up `env`
- * moves: the PD's funding from the reference account, RAM then caps; in
+ * moves: the PD's funding from the reference account, RAM then caps (none
+ * in `pdUnrouted`, no RAM in `unfunded`); in
  * set-up `child` also `ENV_QUOTA` from the reference account to `server`'s
  * PD, paid for the binary ROM session its asynchronous service takes; no
  * other environment session is paid for. `journal` is what the build added.
@@ -243,7 +265,14 @@ export function buildMoveProblems(
   const moves = journal.flatMap((entry) =>
     entry.kind === 'move' && !entry.undo ? [show(entry.from, entry.to, entry.resource, entry.amount)] : [],
   );
-  const expected = [show('ref', `pd:${child}`, 'ram', quota.ram), show('ref', `pd:${child}`, 'caps', quota.caps)];
+  /* no PD session, no funding; RAM the reference account cannot give is not moved */
+  const expected =
+    env === 'pdUnrouted'
+      ? []
+      : [
+          ...(env === 'unfunded' ? [] : [show('ref', `pd:${child}`, 'ram', quota.ram)]),
+          show('ref', `pd:${child}`, 'caps', quota.caps),
+        ];
   if (env === 'child') {
     expected.push(show('ref', `pd:${server}`, 'ram', ENV_QUOTA.ram), show('ref', `pd:${server}`, 'caps', ENV_QUOTA.caps));
   }

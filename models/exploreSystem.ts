@@ -20,7 +20,7 @@ import type {
 } from '../impl/contract.ts';
 import { SESSION_ARGS_MAX } from '../impl/contract.ts';
 import type { EnvMode } from '../machines/child.ts';
-import { BINARY_SERVICE, ENV_QUOTA, setupRoutes } from './childPredicates.ts';
+import { BINARY_SERVICE, ENV_QUOTA, setupQuota, setupRoutes } from './childPredicates.ts';
 
 /** The child built late, by a `startChild` step, and how its environment and process start end. */
 export interface LateChild {
@@ -234,7 +234,7 @@ export function describeSystem(shape: SystemShape): SystemDescription {
 function lateChild(late: LateChild, names: SystemNames, quota: { ram: number; caps: number }): ChildDescription {
   return {
     name: LATE_CHILD,
-    quota,
+    quota: setupQuota(late.env, quota),
     start: false,
     process: late.process,
     envQuota: ENV_QUOTA,

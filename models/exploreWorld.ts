@@ -20,6 +20,7 @@ import {
   environmentAfterBuild,
   ownCpuSessionProblems,
   policyEffects,
+  setupQuota,
   signalProblems,
   staticChildProblems,
 } from './childPredicates.ts';
@@ -178,7 +179,7 @@ export function settle(world: WorldState, plan: Plan, result: CallResult, after:
     const { env, child } = plan.build;
     problems.push(...environmentAfterBuild(env, after, child, CLIENT_SET_ARGS));
     const journal = after.journal.slice(before.journal.length);
-    problems.push(...buildMoveProblems(env, journal, child, clientQuota(world.shape), envServer(world.names)));
+    problems.push(...buildMoveProblems(env, journal, child, setupQuota(env, clientQuota(world.shape)), envServer(world.names)));
   }
 
   const sighs = nextSighs(world, plan);
