@@ -64,6 +64,8 @@ export type ChildEvent =
   /* the server of an asynchronous environment session */
   | { type: 'deliverEnvCap' }
   | { type: 'denyEnv' }
+  /* that server closed all its sessions or died, taking the session with it */
+  | { type: 'envServerGone' }
   /* the child */
   | { type: 'heartbeatSigh' }
   | { type: 'heartbeatResponse' }
@@ -139,6 +141,8 @@ const childSetup = setup({
     wakeEnvServer: assign(({ context }) => ({ wakeups: context.envServer === 'waiting' ? 1 : 0 })),
     envServed: assign({ envServer: 'serving' as EnvServerStatus }),
     envDenied: assign({ envServer: 'none' as EnvServerStatus }),
+    /* The session went with its server: nothing is left there to close or wake. */
+    envGone: assign({ envServer: 'none' as EnvServerStatus }),
     /* `close_all_sessions` asks the server to close a binary session it serves, and wakes it. */
     closeEnvAtServer: assign(({ context }) =>
       context.envServer === 'serving' ? { envServer: 'closing' as EnvServerStatus, wakeups: 1 } : {},
@@ -301,6 +305,8 @@ export const childMachine = childSetup.createMachine({
   id: 'child',
   initial: 'idle',
   context: { env: null, process: 'ok', envServer: 'none', result: none, signal: null, wakeups: 0, report: 'none' },
+  /* whatever the stage, a binary ROM session whose server went is gone; only `envPending` waited for it */
+  on: { envServerGone: { actions: [quiet, 'envGone'] } },
   states: {
     idle: {
       on: { build: { target: 'environment', actions: ['configure', quiet, 'wakeEnvServer'] } },
@@ -356,6 +362,7 @@ export const childMachine = childSetup.createMachine({
       on: {
         deliverEnvCap: { target: 'processStart', actions: [quiet, 'envServed'] },
         denyEnv: { target: 'envIncomplete', actions: [quiet, 'envDenied'] },
+        envServerGone: { target: 'envIncomplete', actions: [quiet, 'envGone'] },
         ...endOfLife,
       },
     },

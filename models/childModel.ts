@@ -3,7 +3,9 @@
  *
  * The child under test (`child`) is built by the path's first event, after
  * the system with a serving child (`server`) exists. Its binary ROM session
- * goes to a local service whose answers the path chooses, or to `server`.
+ * goes to a local service whose answers the path chooses, or to `server`,
+ * which may close all its sessions at any point (`envServerGone`), taking
+ * the binary ROM session it serves with it.
  * The machine's state is checked against the child's status, its
  * outstanding heartbeats, its exit and its pending yield request; each call's
  * result, the signal it submits and the wake-ups of the server of its binary
@@ -12,8 +14,8 @@
  * Limitation: once the child is active, the state key forgets the set-up,
  * so the generated paths close a binary ROM session served by `server` only
  * while it waits for its answer; the chart's wake-ups for closing one the
- * server already serves are never replayed. Keeping the set-up in the key
- * would double the paths through `active`.
+ * server already serves are replayed by `explore --late child` only.
+ * Keeping the set-up in the key would double the paths through `active`.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
@@ -82,6 +84,7 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
 const PLAIN_EVENTS = [
   'deliverEnvCap',
   'denyEnv',
+  'envServerGone',
   'heartbeatSigh',
   'heartbeatResponse',
   'yieldSigh',
@@ -157,6 +160,8 @@ class ChildRun implements BindingRun<ChildEvent> {
         const start: Operation = { op: 'startChild', child };
         return answers.length > 0 ? call({ op: 'setAnswers', service: BINARY_SERVICE, answers }, start) : call(start);
       }
+      case 'envServerGone':
+        return call({ op: 'closeAllSessions', child: SERVER });
       case 'deliverEnvCap':
       case 'denyEnv': {
         const binary = binarySession(observation);
