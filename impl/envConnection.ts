@@ -157,7 +157,6 @@ class EnvService implements Service, ReadyCallback {
  * outlives its IDs, which no observation could tell apart from ours.
  */
 export class EnvConnection {
-  private envService: EnvService | null = null;
   private state: SessionState | null = null;
 
   constructor(
@@ -201,7 +200,6 @@ export class EnvConnection {
       return false;
     }
     const envService = new EnvService(this.serviceName, route.service, this.client);
-    this.envService = envService;
     const args = this.client.policy.filterSessionArgs(
       ArgString.parse('').setString('label', this.label),
     );
@@ -210,12 +208,15 @@ export class EnvConnection {
     return true;
   }
 
-  /** Asks the service to close a live session (`Local_connection::close`). */
+  /**
+   * Asks the service to close a live session (`Local_connection::close`):
+   * the session's own service, the environment service it was created with.
+   */
   close(): void {
     const session = this.session;
-    if (this.envService !== null && session !== null && alive(session.phase)) {
+    if (session !== null && alive(session.phase)) {
       session.enter('CLOSE_REQUESTED');
-      this.envService.initiateRequest(session);
+      session.service.initiateRequest(session);
     }
   }
 
@@ -224,7 +225,6 @@ export class EnvConnection {
     this.close();
     this.session?.destroy();
     this.state = null;
-    this.envService = null;
   }
 
   private createWithRetries(envService: EnvService, baseArgs: ArgString, label: string): void {
