@@ -286,12 +286,19 @@ const exit = childSetup.createStateConfig({
   },
 });
 
+/**
+ * A binary ROM session whose server closed all its sessions is gone, at
+ * whatever stage; only `envPending` was waiting for it.
+ */
+const envServerGone = { actions: [quiet, 'envGone'] } as const;
+
 /** A child whose sessions are all closed may still call; its requests find a closed PD. */
 const closedPd = childSetup.createStateConfig({
   on: {
     sessionAfterClose: { actions: { type: 'expect', params: { result: { kind: 'error', error: 'denied' } } } },
     upgradeAfterClose: { actions: { type: 'expect', params: { result: { kind: 'upgrade', result: 'pending' } } } },
     destroy: { target: 'destroyed', actions: [quiet, 'dropEnvAtServer'] },
+    envServerGone,
   },
 });
 
@@ -299,14 +306,13 @@ const closedPd = childSetup.createStateConfig({
 const endOfLife = {
   closeAllSessions: { target: '#child.sessionsClosed', actions: [quiet, 'closeEnvAtServer'] },
   destroy: { target: '#child.destroyed', actions: [quiet, 'dropEnvAtServer'] },
+  envServerGone,
 } as const;
 
 export const childMachine = childSetup.createMachine({
   id: 'child',
   initial: 'idle',
   context: { env: null, process: 'ok', envServer: 'none', result: none, signal: null, wakeups: 0, report: 'none' },
-  /* whatever the stage, a binary ROM session whose server went is gone; only `envPending` waited for it */
-  on: { envServerGone: { actions: [quiet, 'envGone'] } },
   states: {
     idle: {
       on: { build: { target: 'environment', actions: ['configure', quiet, 'wakeEnvServer'] } },
@@ -362,8 +368,8 @@ export const childMachine = childSetup.createMachine({
       on: {
         deliverEnvCap: { target: 'processStart', actions: [quiet, 'envServed'] },
         denyEnv: { target: 'envIncomplete', actions: [quiet, 'envDenied'] },
-        envServerGone: { target: 'envIncomplete', actions: [quiet, 'envGone'] },
         ...endOfLife,
+        envServerGone: { target: 'envIncomplete', actions: [quiet, 'envGone'] },
       },
     },
 
