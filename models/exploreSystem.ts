@@ -20,7 +20,7 @@ import type {
 } from '../impl/contract.ts';
 import { SESSION_ARGS_MAX } from '../impl/contract.ts';
 import type { EnvMode } from '../machines/child.ts';
-import { BINARY_SERVICE, binaryRoutes, ENV_QUOTA } from './childPredicates.ts';
+import { BINARY_SERVICE, ENV_QUOTA, setupQuota, setupRoutes } from './childPredicates.ts';
 
 /** The child built late, by a `startChild` step, and how its environment and process start end. */
 export interface LateChild {
@@ -28,12 +28,24 @@ export interface LateChild {
   readonly process: ProcessOutcome;
 }
 
+/**
+ * The kinds of service a shape offers: a local, parent or child service of
+ * its own, or `cpu`, the parent's CPU service (which also serves the
+ * children's CPU environment sessions), for CPU sessions a client opens
+ * itself; closing all of a child's sessions closes those first.
+ */
+export const SHAPE_SERVICES = ['local', 'parent', 'child', 'cpu'] as const;
+export type ShapeService = (typeof SHAPE_SERVICES)[number];
+
+/** The parent's CPU service, as a client asks for it. */
+const CPU_SERVICE = 'CPU';
+
 /** The shape of a system: how many clients, which services, how many sessions per client. */
 export interface SystemShape {
   /** Clients built with the system, 1 or more. */
   readonly clients: number;
   /** The services clients may use, in order; each `child` one has its own serving child. */
-  readonly services: readonly ServiceKind[];
+  readonly services: readonly ShapeService[];
   /** Client IDs per client (10, 11, …). */
   readonly sessionsPerClient: number;
   /** A further child, built by a step; `env: 'child'` needs a child service (its first server serves the binary). */
@@ -100,11 +112,13 @@ const ENV_ROUTES: readonly RouteDescription[] = ENV_SERVICES.map((name) => ({
 /** The names of a system of `shape`. */
 export function systemNames(shape: SystemShape): SystemNames {
   const clients = Array.from({ length: shape.clients }, (_, index) => `client${index + 1}`);
-  const counts: Record<ServiceKind, number> = { local: 0, parent: 0, child: 0 };
+  const counts: Record<ShapeService, number> = { local: 0, parent: 0, child: 0, cpu: 0 };
   const services = shape.services.map((kind): ServiceInfo => {
     counts[kind] += 1;
     const number = counts[kind];
     switch (kind) {
+      case 'cpu':
+        return { name: CPU_SERVICE, kind: 'local', server: null };
       case 'local':
         return { name: `Local${number}`, kind, server: null };
       case 'parent':
@@ -191,8 +205,9 @@ export function describeSystem(shape: SystemShape): SystemDescription {
   const services: ServiceDescription[] = [
     ...ENV_SERVICES.map((name) => ({ name, kind: 'local' as const })),
     { name: BINARY_SERVICE, kind: 'local' },
+    /* the CPU service is declared among the environment's */
     ...names.services.flatMap((service): ServiceDescription[] =>
-      service.kind === 'child' ? [] : [{ name: service.name, kind: service.kind }],
+      service.kind === 'child' || service.name === CPU_SERVICE ? [] : [{ name: service.name, kind: service.kind }],
     ),
   ];
   const servers = names.servers.map(
@@ -212,19 +227,25 @@ export function describeSystem(shape: SystemShape): SystemDescription {
   };
 }
 
-/** The late child: a client like the others, with the binary route and process outcome of its set-up. */
+/**
+ * The late child: a client like the others, with the routes and process
+ * outcome of its set-up, dynamically linked by default (`dynamic` unset).
+ */
 function lateChild(late: LateChild, names: SystemNames, quota: { ram: number; caps: number }): ChildDescription {
-  const server = names.servers[0] ?? 'server1';
   return {
     name: LATE_CHILD,
-    quota,
+    quota: setupQuota(late.env, quota),
     start: false,
-    dynamic: true,
     process: late.process,
     envQuota: ENV_QUOTA,
     setArgs: CLIENT_SET_ARGS,
-    routes: [...binaryRoutes(late.env, LATE_CHILD, server), ...clientRoutes(names)],
+    routes: [...setupRoutes(late.env, LATE_CHILD, envServer(names)), ...clientRoutes(names)],
   };
+}
+
+/** The server whose `ROM` service serves the late child's binary in set-up `child`. */
+export function envServer(names: SystemNames): string {
+  return names.servers[0] ?? 'server1';
 }
 
 /**
@@ -235,6 +256,7 @@ function lateChild(late: LateChild, names: SystemNames, quota: { ram: number; ca
 export function shapeProblem(shape: SystemShape): string | null {
   if (!Number.isInteger(shape.clients) || shape.clients < 1) return 'a system needs at least one client';
   if (shape.services.length === 0) return 'a system needs at least one service';
+  if (shape.services.filter((kind) => kind === 'cpu').length > 1) return 'a system has one CPU service';
   if (!Number.isInteger(shape.sessionsPerClient) || shape.sessionsPerClient < 1) {
     return 'clients need at least one session each';
   }

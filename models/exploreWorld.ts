@@ -13,12 +13,24 @@
  */
 import type { CallResult, ChildView, Observation, SessionView, Signals } from '../impl/contract.ts';
 import { formatResult, sameResult } from './binding.ts';
-import { binarySession, childStateProblems, environmentAfterBuild, policyEffects, signalProblems } from './childPredicates.ts';
+import {
+  binarySession,
+  buildMoveProblems,
+  childStateProblems,
+  environmentAfterBuild,
+  ownCpuSessionProblems,
+  policyEffects,
+  setupQuota,
+  signalProblems,
+  staticChildProblems,
+} from './childPredicates.ts';
 import type { Plan, ResultSource } from './explorePlan.ts';
 import { childStates, type ChildState, type SessionState } from './exploreMachines.ts';
 import {
   ANNOUNCED,
+  clientQuota,
   CLIENT_SET_ARGS,
+  envServer,
   EXIT_VALUE,
   SESSION_COST,
   systemNames,
@@ -83,6 +95,8 @@ export function startWorld(shape: SystemShape, observation: Observation): Settle
   if (names.late !== null) children.set(names.late, { name: names.late, state: childStates.initial });
   const world: WorldState = { shape, names, observation, sessions: new Map(), children, sighs: new Set() };
   const problems = [...children.values()].flatMap((track) => childProblems(track, observation));
+  /* the children built with the system are described statically linked */
+  problems.push(...[...names.servers, ...names.clients].flatMap((child) => staticChildProblems(observation, child)));
   const stray = observation.sessions.filter((view) => view.env === null);
   problems.push(...stray.map((view) => `no session was expected, but ${view.key} exists in ${view.phase}`));
   return { world, problems };
@@ -157,8 +171,16 @@ export function settle(world: WorldState, plan: Plan, result: CallResult, after:
     const was = before.children[child];
     const now = after.children[child];
     if (was && now) problems.push(...policyEffects(event, was, now, ANNOUNCED).map((problem) => `${child}: ${problem}`));
+    if (event.type === 'closeAllSessions' || event.type === 'destroy') {
+      problems.push(...ownCpuSessionProblems(before, after, child, SESSION_COST));
+    }
   }
-  if (plan.build) problems.push(...environmentAfterBuild(plan.build.env, after, plan.build.child));
+  if (plan.build) {
+    const { env, child } = plan.build;
+    problems.push(...environmentAfterBuild(env, after, child, CLIENT_SET_ARGS));
+    const journal = after.journal.slice(before.journal.length);
+    problems.push(...buildMoveProblems(env, journal, child, setupQuota(env, clientQuota(world.shape)), envServer(world.names)));
+  }
 
   const sighs = nextSighs(world, plan);
   return { world: { ...world, observation: after, sessions: kept, children, sighs }, problems };

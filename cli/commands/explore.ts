@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 import pc from 'picocolors';
 
+import { PROCESS_OUTCOMES } from '../../impl/contract.ts';
+import { ENV_MODES } from '../../machines/child.ts';
 import type { ExploreConfig, ExploreProgress, ExploreReport } from '../../models/explore.ts';
 import { runExplore } from '../../models/explore.ts';
 import { configFlags, configFromJson, exploreConfig, type ConfigInput } from '../../models/exploreConfig.ts';
@@ -26,6 +28,8 @@ interface ExploreFlags {
   readonly sigh?: boolean;
   readonly unrouted?: boolean;
   readonly childEvents?: string[];
+  readonly late?: string;
+  readonly lateProcess?: string;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly symmetry: boolean;
@@ -50,9 +54,9 @@ export const exploreCommand: CommandModule = (program, context) => {
     .description(
       'visit every state of a bounded system breadth first (interchangeable clients as one), checking every step against the machines and every invariant; report the shortest failing trace and the states where a session is stuck',
     )
-    .option('--config <file>', 'a JSON file with any of the settings below (clients, servers, sessions, quotaLevels, answers, responses, outOfTurn, upgrades, sigh, unrouted, childEvents, maxStates, maxDepth, symmetry); flags override it')
+    .option('--config <file>', 'a JSON file with any of the settings below (clients, servers, sessions, quotaLevels, answers, responses, outOfTurn, upgrades, sigh, unrouted, childEvents, late, lateProcess, maxStates, maxDepth, symmetry); flags override it')
     .option('--clients <n>', 'clients, alike but for their names (default 2)', positiveInteger('--clients'))
-    .option('--servers <kinds>', 'the services clients use, comma-separated: local, parent, child (default local,child)', list)
+    .option('--servers <kinds>', 'the services clients use, comma-separated: local, parent, child, cpu (the parent\'s CPU service) (default local,child)', list)
     .option('--sessions <n>', 'sessions per client at a time (default 2)', positiveInteger('--sessions'))
     .option('--quota-levels <n>', 'request sizes: 1 small; 2 adds one larger than half a client owns; 3 below the session cost; 4 more caps than a client owns; 5 an invalid argument string (default 1)', positiveInteger('--quota-levels'))
     .option('--answers <list>', 'what local and parent services answer: ok, denied, insufficientRam, insufficientCaps, outOfRam, outOfCaps (default ok,denied)', list)
@@ -62,6 +66,8 @@ export const exploreCommand: CommandModule = (program, context) => {
     .option('--sigh', 'let clients install a session signal handler')
     .option('--unrouted', 'let clients request a service no route leads to')
     .option('--child-events <list>', "child-machine events every child takes part in, or 'none' (default destroy)", list)
+    .option('--late <set-up>', `a child built by a step, set up as one of ${ENV_MODES.join(', ')} (child: its binary from the first serving child)`)
+    .option('--late-process <outcome>', `how the late child's process start ends: ${PROCESS_OUTCOMES.join(', ')} (default ok)`)
     .option('--max-states <n>', 'stop once this many distinct states are known', positiveInteger('--max-states'))
     .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInteger('--max-depth'))
     .option('--no-symmetry', 'tell interchangeable clients apart')
@@ -91,6 +97,8 @@ function chosenConfig(flags: ExploreFlags): ExploreConfig {
     ...(flags.sigh === undefined ? {} : { sigh: flags.sigh }),
     ...(flags.unrouted === undefined ? {} : { unrouted: flags.unrouted }),
     ...(flags.childEvents === undefined ? {} : { childEvents: flags.childEvents }),
+    ...(flags.late === undefined ? {} : { late: flags.late }),
+    ...(flags.lateProcess === undefined ? {} : { lateProcess: flags.lateProcess }),
     ...(flags.maxStates === undefined ? {} : { maxStates: flags.maxStates }),
     ...(flags.maxDepth === undefined ? {} : { maxDepth: flags.maxDepth }),
     ...(flags.symmetry ? {} : { symmetry: false }),

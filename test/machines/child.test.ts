@@ -37,6 +37,28 @@ describe('machines/child', () => {
     expect(finalSnapshot({ type: 'build', env: 'exhausted', process: 'ok' }).matches('envIncomplete')).to.equal(true);
   });
 
+  it('never starts a child without its PD, CPU or linker, and reports it', () => {
+    for (const env of ['pdUnrouted', 'cpuUnrouted', 'linkerDenied'] as const) {
+      const snapshot = finalSnapshot({ type: 'build', env, process: 'ok' });
+      expect(snapshot.matches('envIncomplete'), env).to.equal(true);
+      expect(snapshot.context.report, env).to.equal('error');
+    }
+  });
+
+  it('starts a child whose PD the reference account could not fund, with an error', () => {
+    const snapshot = finalSnapshot({ type: 'build', env: 'unfunded', process: 'ok' });
+    expect(snapshot.matches('active')).to.equal(true);
+    expect(snapshot.context.report).to.equal('error');
+  });
+
+  it('forgets a binary whose server closed all its sessions: waiting for it ends, closing it wakes nobody', () => {
+    const pending = { type: 'build', env: 'child', process: 'ok' } as const;
+    expect(finalSnapshot(pending, { type: 'envServerGone' }).matches('envIncomplete')).to.equal(true);
+    const closed = finalSnapshot(pending, { type: 'deliverEnvCap' }, { type: 'envServerGone' }, { type: 'closeAllSessions' });
+    expect(closed.matches('sessionsClosed')).to.equal(true);
+    expect(closed.context.wakeups).to.equal(0);
+  });
+
   it('sends no heartbeat signal before the child installs a handler', () => {
     const snapshot = finalSnapshot(started, { type: 'heartbeat' });
     expect(snapshot.context.signal).to.equal(null);

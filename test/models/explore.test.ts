@@ -5,7 +5,7 @@ import { loadVariant } from '../../faults/load.ts';
 import { referenceImplementation } from '../../impl/reference.ts';
 import { DEFAULT_EXPLORE_CONFIG, runExplore, type ExploreConfig, type ExploreReport } from '../../models/explore.ts';
 import { formatAction } from '../../models/exploreActions.ts';
-import { configFromJson, exploreConfig } from '../../models/exploreConfig.ts';
+import { configFlags, configFromJson, exploreConfig } from '../../models/exploreConfig.ts';
 import { replayActions } from '../../models/exploreRun.ts';
 
 function config(clients: number, sessions: number, overrides: Partial<ExploreConfig> = {}): ExploreConfig {
@@ -113,6 +113,21 @@ describe('models/explore', () => {
       if (!result.ok) throw new Error(result.problem);
       expect(result.config.shape).to.deep.include({ clients: 3, services: ['parent', 'child'], sessionsPerClient: 2 });
       expect(result.config.vocabulary.levels).to.deep.equal(['small', 'large', 'belowCost']);
+    });
+
+    it('builds a late child with the set-up and process outcome asked for, and gives them back as flags', () => {
+      const result = exploreConfig({ servers: ['child'], late: 'child', lateProcess: 'outOfRam' });
+      if (!result.ok) throw new Error(result.problem);
+      expect(result.config.shape.late).to.deep.equal({ env: 'child', process: 'outOfRam' });
+      expect(configFlags(result.config)).to.include('--late child --late-process outOfRam');
+      expect(configFromJson({ late: 'static' })).to.deep.equal({ ok: true, input: { late: 'static' } });
+    });
+
+    it('names what is wrong with a late child', () => {
+      expect(exploreConfig({ late: 'elsewhere' })).to.deep.include({ ok: false });
+      expect(exploreConfig({ lateProcess: 'ok' })).to.deep.include({ ok: false });
+      expect(exploreConfig({ servers: ['local'], late: 'child' })).to.deep.include({ ok: false });
+      expect(configFromJson({ late: ['child'] })).to.deep.equal({ ok: false, problem: "'late' must be a string" });
     });
 
     it('names what is wrong with a configuration', () => {
