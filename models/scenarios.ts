@@ -12,6 +12,12 @@
  * implementation, and alone with `--path scenario#n`. Nothing an
  * implementation does escapes as an exception: a refused operation, a crash
  * or a timeout is a failed scenario with its reason.
+ *
+ * Limitation: no statechart follows a scenario, so its intermediate steps
+ * are judged only by the invariants and the observation rules, and its
+ * result only at the end; a wrong result on the way that breaks neither and
+ * leads to the same end passes. A scenario is for a corner; the machines'
+ * paths remain the specification of each step.
  */
 import type {
   CallResult,
