@@ -47,7 +47,7 @@ export interface Scenario {
   /** One line: the corner the path goes to. */
   readonly title: string;
   readonly description: SystemDescription;
-  readonly operations: readonly Operation[];
+  readonly operations: readonly ScriptedOperation[];
   /** What the end of the path must show, in words, for the report. */
   readonly aim: string;
   /** Whether the last result and the last observation show it. */
@@ -55,6 +55,35 @@ export interface Scenario {
 }
 
 type ScenarioSpec = Omit<Scenario, 'id'>;
+
+/**
+ * An operation as the script writes it: fixed, or a server's answer, whose
+ * server ID the implementation chose and the observation before it shows.
+ */
+export type ScriptedOperation = Operation | ServerAnswer;
+
+export interface ServerAnswer {
+  readonly kind: 'serverAnswer';
+  /** The session answered: the one `client` requested at `service`. */
+  readonly client: string;
+  readonly service: string;
+  readonly answer: (serverId: number) => Operation;
+}
+
+/** The server's answer to the session `client` requested at `service`, under the server ID that session has. */
+function answerTo(client: string, service: string, answer: (serverId: number) => Operation): ServerAnswer {
+  return { kind: 'serverAnswer', client, service, answer };
+}
+
+/** The operation `step` stands for now, or why there is none. */
+function resolveStep(step: ScriptedOperation, observation: Observation): Operation | string {
+  if (!('kind' in step)) return step;
+  const answered = observation.sessions.filter((view) => view.client === step.client && view.service === step.service && view.serverId !== null);
+  const [session, ...others] = answered;
+  if (session === undefined || session.serverId === null) return `no session of ${step.client} at ${step.service} has a server ID to answer`;
+  if (others.length > 0) return `${answered.length} sessions of ${step.client} at ${step.service} have server IDs; the script answers one`;
+  return step.answer(session.serverId);
+}
 
 /* ------------------------------------------------------------ the table */
 
@@ -129,11 +158,11 @@ const SPECS: readonly ScenarioSpec[] = [
     },
     operations: [
       { op: 'session', child: 'client', id: 10, service: 'Block', args: 'ram_quota=9216, cap_quota=2, label="disk"' },
-      { op: 'deliverSessionCap', child: 'server', id: 1 },
+      answerTo('client', 'Block', (id) => ({ op: 'deliverSessionCap', child: 'server', id })),
       { op: 'sessionCap', child: 'client', id: 10 },
       { op: 'close', child: 'client', id: 10 },
       { op: 'startChild', child: 'late' },
-      { op: 'sessionResponse', child: 'server', id: 1, response: 'closed' },
+      answerTo('client', 'Block', (id) => ({ op: 'sessionResponse', child: 'server', id, response: 'closed' })),
     ],
     aim: 'the last step rolls back a transaction with two undo moves',
     reached: (_last, observation) => {
@@ -171,7 +200,7 @@ const SPECS: readonly ScenarioSpec[] = [
     },
     operations: [
       { op: 'startChild', child: 'late' },
-      { op: 'deliverSessionCap', child: 'server', id: 1 },
+      answerTo('late', 'ROM', (id) => ({ op: 'deliverSessionCap', child: 'server', id })),
       { op: 'closeAllSessions', child: 'server' },
       { op: 'destroyChild', child: 'late' },
     ],
@@ -341,8 +370,10 @@ async function followScript(system: SystemUnderTest, scenario: Scenario): Promis
   if (malformed.length > 0) return end(stateFailure(0, malformed.map((problem) => `the new system: ${problem}`)));
 
   let last: CallResult = { kind: 'none' };
-  for (const [offset, operation] of scenario.operations.entries()) {
+  for (const [offset, step] of scenario.operations.entries()) {
     const index = offset + 1;
+    const operation = resolveStep(step, before);
+    if (typeof operation === 'string') return end(stateFailure(index, [operation]));
     const call = formatOperation(operation);
     try {
       last = await system.apply(operation);

@@ -43,6 +43,38 @@ describe('models/scenarios', () => {
     expect(Object.values(report.invariants).reduce((sum, count) => sum + count, 0)).to.be.greaterThan(0);
   });
 
+  it('answers under the server IDs the implementation chose, not under fixed ones', async () => {
+    /* the reference, but its servers number sessions from 100 */
+    const OFFSET = 99;
+    const renumbered: ImplementationUnderTest = {
+      name: 'server-ids-from-100',
+      async create(description) {
+        const system = await referenceImplementation.create(description);
+        return {
+          apply: (operation) =>
+            system.apply(operation.op === 'deliverSessionCap' || operation.op === 'sessionResponse' ? { ...operation, id: operation.id - OFFSET } : operation),
+          observe: async () => {
+            const observation = await system.observe();
+            return { ...observation, sessions: observation.sessions.map((view) => (view.serverId === null ? view : { ...view, serverId: view.serverId + OFFSET })) };
+          },
+          dispose: () => system.dispose(),
+        };
+      },
+    };
+    const report = await checkScenarios(renumbered);
+    expect(report.failures.map((failure) => `${failure.path}: ${failure.reason}`)).to.deep.equal([]);
+  });
+
+  it('fails a scenario whose server has no session to answer, at that step', async () => {
+    const noServerIds = alteredReference('hides-server-ids', {
+      observation: (observation) => ({ ...observation, sessions: observation.sessions.map((view) => ({ ...view, serverId: null })) }),
+    });
+    const report = await checkScenarios(noServerIds, { scenarioId: 'scenario#2' });
+    const [failure] = report.failures;
+    expect(failure?.step).to.equal(2);
+    expect(failure?.reason).to.equal('no session of client at Block has a server ID to answer');
+  });
+
   it('fails a scenario whose end differs from what the spec says, as a result failure', async () => {
     const scenario = findScenario('scenario#1');
     if (scenario === undefined) throw new Error('no scenario#1');
