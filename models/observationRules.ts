@@ -168,8 +168,12 @@ export function stepObservationProblems(before: Observation, after: Observation,
     problems.push(`the observation's step is ${after.step} after ${applied} operation(s) from step ${before.step}, expected ${expected}`);
   }
   const changed = (earlier: readonly unknown[], later: readonly unknown[], what: string): void => {
+    if (later.length < earlier.length) {
+      problems.push(`the ${what}s shrank from ${earlier.length} to ${later.length} entries, but an entry once reported stays`);
+      return;
+    }
     const index = earlier.findIndex((entry, at) => JSON.stringify(entry) !== JSON.stringify(later[at]));
-    if (index >= 0 && index < later.length) problems.push(`${what} #${index} changed after it was reported`);
+    if (index >= 0) problems.push(`${what} #${index} changed after it was reported`);
   };
   changed(before.journal, after.journal, 'journal entry');
   changed(before.diagnostics, after.diagnostics, 'diagnostic');

@@ -166,4 +166,14 @@ describe('models/observationRules: the replay checks the observation form', () =
     expect(failure?.step).to.equal(1);
     expect(failure?.reason).to.match(/^session s1's history \[CREATE_REQUESTED, AVAILABLE, CAP_HANDED_OUT\] became \[AVAILABLE, AVAILABLE, CAP_HANDED_OUT\], not an extension of it$/);
   });
+
+  it('fails diagnostics that vanish once reported', async () => {
+    const forgetful = altered('forgets-diagnostics', (observation) => ({
+      ...observation,
+      diagnostics: observation.diagnostics.filter((diagnostic) => diagnostic.step === observation.step),
+    }));
+    /* the failed process start is reported at the build, step 1 */
+    const failure = await failureOf(forgetful, 'build(local, outOfRam) → closeAllSessions', 'child');
+    expect(failure?.reason).to.equal('the diagnostics shrank from 1 to 0 entries, but an entry once reported stays');
+  });
 });
