@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { CheckReport, CheckSummary, FailureReport } from '../models/check.ts';
+import { counted } from './wording.ts';
 
 /** The summary fields, exactly as `check --json` prints them. */
 export function summaryOf(report: CheckReport): CheckSummary {
@@ -39,7 +40,7 @@ export function checkMarkdown(report: CheckReport): string {
     `# child-spec check: ${report.ok ? 'passed' : 'FAILED'}`,
     '',
     `Implementation: \`${report.implementation}\`. ${report.paths} paths, ${report.steps} steps, ` +
-      `${report.invariantChecks} invariant checks, ${report.failures.length} failures, ${(report.ms / 1000).toFixed(1)} s.`,
+      `${report.invariantChecks} invariant checks, ${counted(report.failures.length, 'failure')}, ${(report.ms / 1000).toFixed(1)} s.`,
     '',
     '| machine | paths | passed | steps | states | transitions |',
     '|---|---:|---:|---:|---:|---:|',
@@ -54,11 +55,11 @@ export function checkMarkdown(report: CheckReport): string {
   }
   if (report.misuse !== undefined) {
     const { cases, passed, notSent } = report.misuse;
-    lines.push('', `Misuse: ${cases} cases, ${passed} refused${notSent > 0 ? `, ${notSent} not sent (the process protocol's schemas forbid them)` : ''}.`);
+    lines.push('', `Misuse: ${counted(cases, 'case')}, ${passed} refused${notSent > 0 ? `, ${notSent} not sent (the process protocol's schemas forbid them)` : ''}.`);
   }
   if (report.scenarios !== undefined) {
     const { cases, passed, steps } = report.scenarios;
-    lines.push('', `Scenarios: ${cases} cases, ${passed} passed, ${steps} steps.`);
+    lines.push('', `Scenarios: ${counted(cases, 'case')}, ${passed} passed, ${counted(steps, 'step')}.`);
   }
   const uncovered = report.machines.flatMap((machine) => [
     ...machine.coverage.uncoveredStates.map((id) => `- state \`${id}\``),

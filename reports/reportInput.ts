@@ -196,6 +196,9 @@ async function readOptional(file: string): Promise<string | null> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return null;
+    if (error instanceof Error && 'code' in error && error.code === 'EISDIR') {
+      throw new ReportInputError(`${file} is a directory, not a report: move it away, or run \`child-spec check\` with another --out`);
+    }
     throw error;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { INVARIANTS } from '../invariants/index.ts';
 import type { ReportInput } from './reportInput.ts';
+import { counted } from './wording.ts';
 
 /** Failures listed in the summary; the HTML report has all of them. */
 const LISTED_FAILURES = 10;
@@ -17,7 +18,7 @@ export function reportMarkdown(input: ReportInput, htmlName: string): string {
     `## child-spec check: ${check.ok ? 'passed' : '**FAILED**'}`,
     '',
     `Implementation \`${check.implementation}\`: ${count(check.paths)} paths, ${count(check.steps)} steps, ` +
-      `${count(check.invariantChecks)} invariant checks, ${count(check.failures.length)} failures, ${(check.ms / 1000).toFixed(1)} s.`,
+      `${count(check.invariantChecks)} invariant checks, ${counted(check.failures.length, 'failure', 'failures', count(check.failures.length))}, ${(check.ms / 1000).toFixed(1)} s.`,
     '',
     '| machine | paths | passed | states | transitions |',
     '|---|---:|---:|---:|---:|',

@@ -51,6 +51,7 @@ function formatName(value: string): DiagramFormat {
 async function diagram(flags: DiagramFlags): Promise<ExitCode> {
   const machines = flags.machine && flags.machine.length > 0 ? [...new Set(flags.machine)] : [...MACHINE_NAMES];
   if (flags.out === undefined) return toStandardOutput(machines, flags.format);
+  if (flags.out.trim() === '') throw new UsageError('--out needs a file or folder name; leave it out to print to standard output');
 
   const intoDirectory = machines.length > 1 || flags.out.endsWith('/') || (await isDirectory(flags.out));
   for (const name of machines) {

@@ -27,6 +27,14 @@ interface FuzzFlags {
   readonly quiet?: boolean;
 }
 
+/**
+ * The first run a replay may start at, excluded: fast-check reaches run n by
+ * drawing the n runs before it, about a second per million, and a search
+ * that long (hours at fuzz's speed) does not happen, so a larger number is
+ * a mistyped path, not one to wait for.
+ */
+const MAX_REPLAY_RUN = 10_000_000;
+
 function seedValue(value: string): number {
   const parsed = Number(value);
   if (!/^-?[0-9]+$/.test(value) || !Number.isSafeInteger(parsed) || Math.abs(parsed) > 0x7fffffff) {
@@ -63,6 +71,10 @@ async function fuzz(flags: FuzzFlags): Promise<ExitCode> {
     throw new UsageError(`--replay takes the path a failure report prints (numbers joined by ':', then '@' and the commands' path), not '${flags.replay}'`);
   }
   if (flags.replay !== undefined && flags.seed === undefined) throw new UsageError('--replay needs the --seed of the failure it replays');
+  const replayRun = flags.replay?.split(':')[0] ?? '0';
+  if (Number(replayRun) >= MAX_REPLAY_RUN) {
+    throw new UsageError(`--replay starts at run ${replayRun}, but a failure report's path starts below ${MAX_REPLAY_RUN}: copy the path from the report`);
+  }
   const talk = !flags.json && !flags.quiet;
   const subject = await implementationSubject(flags);
   const name = subject?.implementation.name ?? 'reference';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,6 +64,13 @@ describe('cli', () => {
     expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', 'README.md/charts/'), 'a part of the path is a file, not a directory');
     expect(childSpec('diagram', '-m', 'session', '-f', 'dot', '-o', join(out, 'session.dot')).code).to.equal(0);
     expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', join(out, 'session.dot')), 'a file of that name is in the way');
+  });
+
+  it('refuses an empty diagram --out, and a check.json that is a directory, in one line with exit code 2', () => {
+    expectOneLineError(childSpec('diagram', '-f', 'dot', '-o', ''), '--out needs a file or folder name');
+    const dir = mkdtempSync(join(tmpdir(), 'child-spec-'));
+    mkdirSync(join(dir, 'check.json'));
+    expectOneLineError(childSpec('report', '--in', dir), 'check.json is a directory, not a report');
   });
 
   it('says when a path belongs to a chart that --machine leaves out', () => {

@@ -50,6 +50,7 @@ describe('cli fuzz', () => {
     expectOneLineError(childSpec(['fuzz', '--runs', 'many']), "--runs takes a positive integer, not 'many'");
     expectOneLineError(childSpec(['fuzz', '--seed', '1', '--replay', 'somewhere']), '--replay takes the path a failure report prints');
     expectOneLineError(childSpec(['fuzz', '--replay', '1:2:3']), '--replay needs the --seed');
+    expectOneLineError(childSpec(['fuzz', '--seed', '1', '--replay', '999999999999:1@A']), '--replay starts at run 999999999999, but a failure report');
     expectOneLineError(childSpec(['fuzz', '--impl', 'no/such/module.ts']), 'cannot use --impl no/such/module.ts: no such file');
   });
 
