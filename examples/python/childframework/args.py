@@ -89,7 +89,8 @@ def _parse_arg(part: str) -> tuple[str, str]:
 
 
 def _unquote(raw: str) -> str:
-    return raw[1:-1] if len(raw) >= 2 and raw.startswith('"') and raw.endswith('"') else raw
+    # a lone '"' opens and closes at once, so it reads as empty, as in Genode and the reference
+    return raw[1:-1] if raw.startswith('"') and raw.endswith('"') else raw
 
 
 def ram_quota(args: ArgString) -> int:
