@@ -17,7 +17,8 @@
  * are judged only by the invariants and the observation rules, and its
  * result only at the end; a wrong result on the way that breaks neither and
  * leads to the same end passes. A scenario is for a corner; the machines'
- * paths remain the specification of each step.
+ * paths remain the specification of each step. Scenarios are run once, not
+ * `--repeat` times, so nondeterminism shows in the generated paths only.
  */
 import type {
   CallResult,
