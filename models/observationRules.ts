@@ -18,10 +18,12 @@
 import {
   PROCESS_OUTCOMES,
   pdAccount,
+  REFERENCE_ACCOUNT,
   UPSTREAM_ACCOUNT,
   type Diagnostic,
   type JournalEntry,
   type Observation,
+  type SystemDescription,
 } from '../impl/contract.ts';
 
 const SERVICE_KINDS: readonly unknown[] = ['local', 'parent', 'child'];
@@ -134,6 +136,36 @@ export function observationProblems(observation: Observation): string[] {
     if (view.pdClosed && pd !== undefined && pd.valid) {
       problems.push(`child ${child}'s PD is closed (or not yet set up), but its account ${pdAccount(child)} is valid`);
     }
+  }
+  return problems;
+}
+
+/**
+ * Rules that tie an observation to the description the system was built
+ * from: a child for every described child and no other, the accounts `ref`,
+ * `upstream` and one PD account per child and no other, and sessions and
+ * wake-ups only of described children.
+ */
+export function describedObservationProblems(description: SystemDescription, observation: Observation): string[] {
+  const problems: string[] = [];
+  const children = new Set(description.children.map((child) => child.name));
+  const absent = (names: Iterable<string>, present: Readonly<Record<string, unknown>>): string[] => [...names].filter((name) => !(name in present));
+  for (const name of absent(children, observation.children)) problems.push(`the observation has no child ${name}, though the description declares it`);
+  for (const name of Object.keys(observation.children)) {
+    if (!children.has(name)) problems.push(`the observation shows a child ${name} that the description does not declare`);
+  }
+  const accounts = new Set([REFERENCE_ACCOUNT, UPSTREAM_ACCOUNT, ...[...children].map(pdAccount)]);
+  for (const name of absent(accounts, observation.accounts)) problems.push(`the observation has no account ${name}`);
+  for (const name of Object.keys(observation.accounts)) {
+    if (!accounts.has(name)) problems.push(`the observation shows an account ${name}, but the accounts are ${REFERENCE_ACCOUNT}, ${UPSTREAM_ACCOUNT} and each child's PD`);
+  }
+  for (const key of Object.keys(observation.wakeups)) {
+    const server = key.slice(0, key.indexOf('/'));
+    if (!key.includes('/') || !children.has(server)) problems.push(`the observation counts wake-ups of ${key}, which is no service of a declared child (server/service)`);
+  }
+  for (const session of observation.sessions) {
+    if (!children.has(session.client)) problems.push(`session ${session.key}'s client ${session.client} is no declared child`);
+    if (session.server !== null && !children.has(session.server)) problems.push(`session ${session.key}'s server ${session.server} is no declared child`);
   }
   return problems;
 }

@@ -16,7 +16,7 @@ import { noChecks } from '../invariants/check-table.ts';
 import { formatEvent, formatResult, type Binding } from './binding.ts';
 import { replayTranscript, TranscriptRecorder } from './determinism.ts';
 import { failureDetails } from './implementationFailure.ts';
-import { initialObservationProblems, stepObservationProblems } from './observationRules.ts';
+import { describedObservationProblems, initialObservationProblems, stepObservationProblems } from './observationRules.ts';
 import type { ModelPath } from './paths.ts';
 import { MachineRunner, type MachineShape, type MachineStep } from './transitions.ts';
 
@@ -158,7 +158,7 @@ async function replayOnce<TEvent extends EventObject>(
     ledger = new Ledger(description, before);
     const initial = ledger.initialViolations();
     if (initial.length > 0) return finish(invariantFailure(0, initial));
-    const malformed = initialObservationProblems(before);
+    const malformed = [...initialObservationProblems(before), ...describedObservationProblems(description, before)];
     if (malformed.length > 0) {
       return finish({ kind: 'state', step: 0, reason: `the new system: ${malformed[0]}`, invariant: null, details: malformed.slice(1) });
     }
@@ -214,7 +214,7 @@ async function replayOnce<TEvent extends EventObject>(
       }
       if (violations.length > 0) return finish(invariantFailure(index, violations));
       /* last, the rules on the observation's form that no machine or invariant speaks of */
-      const malformedStep = stepObservationProblems(before, after, resolution.operations.length);
+      const malformedStep = [...stepObservationProblems(before, after, resolution.operations.length), ...describedObservationProblems(description, after)];
       if (malformedStep.length > 0) {
         return finish({ kind: 'state', step: index, reason: malformedStep[0] ?? '', invariant: null, details: malformedStep.slice(1) });
       }

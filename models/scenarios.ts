@@ -35,7 +35,7 @@ import { INVARIANT_IDS, Ledger, type InvariantId } from '../invariants/index.ts'
 import { formatResult } from './binding.ts';
 import type { FailureReport } from './check.ts';
 import { failureDetails } from './implementationFailure.ts';
-import { initialObservationProblems, stepObservationProblems } from './observationRules.ts';
+import { describedObservationProblems, initialObservationProblems, stepObservationProblems } from './observationRules.ts';
 import { formatOperation, invariantFailure, type PathFailure, type StepRecord } from './replay.ts';
 
 /** The machine-like name scenarios go by in ids (`scenario#2`) and failure reports. */
@@ -367,7 +367,7 @@ async function followScript(system: SystemUnderTest, scenario: Scenario): Promis
   ledger = new Ledger(scenario.description, before);
   const initial = ledger.initialViolations();
   if (initial.length > 0) return end(invariantFailure(0, initial));
-  const malformed = initialObservationProblems(before);
+  const malformed = [...initialObservationProblems(before), ...describedObservationProblems(scenario.description, before)];
   if (malformed.length > 0) return end(stateFailure(0, malformed.map((problem) => `the new system: ${problem}`)));
 
   let last: CallResult = { kind: 'none' };
@@ -391,7 +391,7 @@ async function followScript(system: SystemUnderTest, scenario: Scenario): Promis
     }
     const violations = ledger.observe(after, `${index}: ${call}`);
     if (violations.length > 0) return end(invariantFailure(index, violations));
-    const problems = stepObservationProblems(before, after, 1);
+    const problems = [...stepObservationProblems(before, after, 1), ...describedObservationProblems(scenario.description, after)];
     if (problems.length > 0) return end(stateFailure(index, problems));
     before = after;
   }

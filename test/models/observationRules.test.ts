@@ -176,4 +176,23 @@ describe('models/observationRules: the replay checks the observation form', () =
     const failure = await failureOf(forgetful, 'build(local, outOfRam) → closeAllSessions', 'child');
     expect(failure?.reason).to.equal('the diagnostics shrank from 1 to 0 entries, but an entry once reported stays');
   });
+
+  it('fails children, accounts and wake-ups the description does not declare', async () => {
+    const ghostChild = altered('ghost-child', (observation) => {
+      const [some] = Object.values(observation.children);
+      return some === undefined ? observation : { ...observation, children: { ...observation.children, ghost: some } };
+    });
+    expect((await failureOf(ghostChild, 'session(local, denied)'))?.reason).to.equal(
+      'the new system: the observation shows a child ghost that the description does not declare',
+    );
+    const ghostAccount = altered('ghost-account', (observation) => ({
+      ...observation,
+      accounts: { ...observation.accounts, 'pd:ghost': { ram: 0, caps: 0, valid: false } },
+    }));
+    expect((await failureOf(ghostAccount, 'session(local, denied)'))?.reason).to.match(/^the new system: the observation shows an account pd:ghost, but/);
+    const ghostWakeup = altered('ghost-wakeup', (observation) => ({ ...observation, wakeups: { ...observation.wakeups, 'nobody/Nothing': 7 } }));
+    expect((await failureOf(ghostWakeup, 'session(local, denied)'))?.reason).to.equal(
+      'the new system: the observation counts wake-ups of nobody/Nothing, which is no service of a declared child (server/service)',
+    );
+  });
 });
