@@ -6,6 +6,7 @@ import { runCheck } from '../../models/check.ts';
 import { GuardedImplementation } from '../../models/guardedImplementation.ts';
 import { checkMisuse, findMisuseCase, MISUSE_CASES, type MisuseCase } from '../../models/misuse.ts';
 import { ProcessImplementation } from '../../models/processImplementation.ts';
+import { wrappedReference } from '../fakes/wrappedReference.ts';
 
 /** The case titled `title`; fails the test when the table has none. */
 function caseTitled(title: string): MisuseCase {
@@ -15,21 +16,13 @@ function caseTitled(title: string): MisuseCase {
 }
 
 /** The reference, but `onRefusal` decides what a refused `apply` does instead of rejecting. */
-function wrappedReference(
+function refusingOtherwise(
   name: string,
   onRefusal: (operation: Operation, system: SystemUnderTest, error: unknown) => Promise<CallResult>,
 ): ImplementationUnderTest {
-  return {
-    name,
-    async create(description) {
-      const system = await referenceImplementation.create(description);
-      return {
-        apply: (operation) => system.apply(operation).catch((error: unknown) => onRefusal(operation, system, error)),
-        observe: () => system.observe(),
-        dispose: () => system.dispose(),
-      };
-    },
-  };
+  return wrappedReference(name, (system) => ({
+    apply: (operation) => system.apply(operation).catch((error: unknown) => onRefusal(operation, system, error)),
+  }));
 }
 
 const STARTED_TWICE = caseTitled('startChild of a child started with the system');
@@ -37,13 +30,13 @@ const UNKNOWN_SERVICE = caseTitled('answers for a service that is not declared')
 const NEGATIVE_COST = caseTitled('a description with a negative sessionCost');
 
 /** Returns `none` instead of refusing `startChild` of a started child. */
-const acceptsStartingTwice = wrappedReference('accepts-starting-twice', async (operation, _system, error) => {
+const acceptsStartingTwice = refusingOtherwise('accepts-starting-twice', async (operation, _system, error) => {
   if (operation.op === 'startChild' && operation.child === 'server') return { kind: 'none' };
   throw error;
 });
 
 /** Refuses answers for an unknown service, but sends the server a heartbeat first. */
-const mutatesBeforeRefusing = wrappedReference('mutates-before-refusing', async (operation, system, error) => {
+const mutatesBeforeRefusing = refusingOtherwise('mutates-before-refusing', async (operation, system, error) => {
   if (operation.op === 'setAnswers') await system.apply({ op: 'heartbeat', child: 'server' });
   throw error;
 });

@@ -5,23 +5,17 @@ import { referenceImplementation } from '../../impl/reference.ts';
 import { formatResult } from '../../models/binding.ts';
 import { runCheck } from '../../models/check.ts';
 import { checkScenarios, findScenario, SCENARIOS } from '../../models/scenarios.ts';
+import { wrappedReference } from '../fakes/wrappedReference.ts';
 
 /** The reference, with `change` applied to what each call returns and each observation shows. */
 function alteredReference(
   name: string,
   change: { result?: (operation: Operation, result: CallResult) => CallResult; observation?: (observation: Observation) => Observation },
 ): ImplementationUnderTest {
-  return {
-    name,
-    async create(description) {
-      const system = await referenceImplementation.create(description);
-      return {
-        apply: async (operation) => (change.result ?? ((_, result) => result))(operation, await system.apply(operation)),
-        observe: async () => (change.observation ?? ((observation) => observation))(await system.observe()),
-        dispose: () => system.dispose(),
-      };
-    },
-  };
+  return wrappedReference(name, (system) => ({
+    apply: async (operation) => (change.result ?? ((_, result) => result))(operation, await system.apply(operation)),
+    observe: async () => (change.observation ?? ((observation) => observation))(await system.observe()),
+  }));
 }
 
 describe('models/scenarios', () => {
@@ -46,21 +40,14 @@ describe('models/scenarios', () => {
   it('answers under the server IDs the implementation chose, not under fixed ones', async () => {
     /* the reference, but its servers number sessions from 100 */
     const OFFSET = 99;
-    const renumbered: ImplementationUnderTest = {
-      name: 'server-ids-from-100',
-      async create(description) {
-        const system = await referenceImplementation.create(description);
-        return {
-          apply: (operation) =>
-            system.apply(operation.op === 'deliverSessionCap' || operation.op === 'sessionResponse' ? { ...operation, id: operation.id - OFFSET } : operation),
-          observe: async () => {
-            const observation = await system.observe();
-            return { ...observation, sessions: observation.sessions.map((view) => (view.serverId === null ? view : { ...view, serverId: view.serverId + OFFSET })) };
-          },
-          dispose: () => system.dispose(),
-        };
+    const renumbered = wrappedReference('server-ids-from-100', (system) => ({
+      apply: (operation) =>
+        system.apply(operation.op === 'deliverSessionCap' || operation.op === 'sessionResponse' ? { ...operation, id: operation.id - OFFSET } : operation),
+      observe: async () => {
+        const observation = await system.observe();
+        return { ...observation, sessions: observation.sessions.map((view) => (view.serverId === null ? view : { ...view, serverId: view.serverId + OFFSET })) };
       },
-    };
+    }));
     const report = await checkScenarios(renumbered);
     expect(report.failures.map((failure) => `${failure.path}: ${failure.reason}`)).to.deep.equal([]);
   });
@@ -91,20 +78,12 @@ describe('models/scenarios', () => {
   });
 
   it('fails a scenario in which the implementation refuses a legal operation, at that step', async () => {
-    const refusing: ImplementationUnderTest = {
-      name: 'refuses-sessions',
-      async create(description) {
-        const system = await referenceImplementation.create(description);
-        return {
-          apply: async (operation) => {
-            if (operation.op === 'session') throw new Error('no sessions today');
-            return system.apply(operation);
-          },
-          observe: () => system.observe(),
-          dispose: () => system.dispose(),
-        };
+    const refusing = wrappedReference('refuses-sessions', (system) => ({
+      apply: async (operation) => {
+        if (operation.op === 'session') throw new Error('no sessions today');
+        return system.apply(operation);
       },
-    };
+    }));
     const report = await checkScenarios(refusing, { scenarioId: 'scenario#1' });
     const [failure] = report.failures;
     expect(failure?.kind).to.equal('implementation');
