@@ -25,6 +25,7 @@ import { formatAction, type Action } from './exploreActions.ts';
 import { plan, type Plan } from './explorePlan.ts';
 import { describeSystem, type SystemShape } from './exploreSystem.ts';
 import { sessionName, settle, startWorld, type WorldState } from './exploreWorld.ts';
+import { messageOf } from './implementationFailure.ts';
 import { formatOperation, type FailureKind } from './replay.ts';
 
 /** One step as it ran: what was called, expected, returned and seen. */
@@ -61,10 +62,6 @@ interface RunState {
 }
 
 const NONE: CallResult = { kind: 'none' };
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function failureOf(step: number, problems: readonly string[], violations: readonly Violation[]): StepFailure | null {
   const [first, ...rest] = problems;

@@ -17,6 +17,11 @@ export class ImplementationFailure extends Error {
   }
 }
 
+/** What went wrong, in the error's own words: its message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The further lines an error carries for a report: an `ImplementationFailure`'s details, else none. */
 export function failureDetails(error: unknown): readonly string[] {
   return error instanceof ImplementationFailure ? error.details : [];

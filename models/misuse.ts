@@ -22,7 +22,7 @@ import { formatResult } from './binding.ts';
 import type { FailureReport } from './check.ts';
 import { childSystem } from './childModel.ts';
 import { firstDifferenceBetween } from './determinism.ts';
-import { ErrorReply, failureDetails, ImplementationFailure, RequestNotSent } from './implementationFailure.ts';
+import { ErrorReply, failureDetails, ImplementationFailure, messageOf, RequestNotSent } from './implementationFailure.ts';
 import { formatOperation, type FailureKind, type StepRecord } from './replay.ts';
 import { SESSION_SYSTEM } from './sessionModel.ts';
 
@@ -339,10 +339,6 @@ function rejectionOf(error: unknown): Rejection {
   if (error instanceof ErrorReply) return 'refused';
   if (error instanceof ImplementationFailure) return 'failure';
   return 'refused';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs one case on a fresh system. */

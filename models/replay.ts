@@ -15,7 +15,7 @@ import { formatViolation } from '../invariants/index.ts';
 import { noChecks } from '../invariants/check-table.ts';
 import { formatEvent, formatResult, type Binding } from './binding.ts';
 import { replayTranscript, TranscriptRecorder } from './determinism.ts';
-import { failureDetails } from './implementationFailure.ts';
+import { failureDetails, messageOf } from './implementationFailure.ts';
 import { describedObservationProblems, initialObservationProblems, stepObservationProblems } from './observationRules.ts';
 import type { ModelPath } from './paths.ts';
 import { MachineRunner, type MachineShape, type MachineStep } from './transitions.ts';
@@ -72,10 +72,6 @@ export function formatOperation(operation: Operation): string {
 
 function stateName(snapshot: AnyMachineSnapshot): string {
   return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** How a path is replayed. */

@@ -34,7 +34,7 @@ import { noChecks } from '../invariants/check-table.ts';
 import { INVARIANT_IDS, Ledger, type InvariantId } from '../invariants/index.ts';
 import { formatResult } from './binding.ts';
 import type { FailureReport } from './check.ts';
-import { failureDetails } from './implementationFailure.ts';
+import { failureDetails, messageOf } from './implementationFailure.ts';
 import { describedObservationProblems, initialObservationProblems, stepObservationProblems } from './observationRules.ts';
 import { formatOperation, invariantFailure, type PathFailure, type StepRecord } from './replay.ts';
 
@@ -332,10 +332,6 @@ interface ScenarioRun {
   readonly trace: readonly StepRecord[];
   readonly invariants: Readonly<Record<InvariantId, number>>;
   readonly failure: PathFailure | null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 async function runScenario(implementation: ImplementationUnderTest, scenario: Scenario): Promise<ScenarioRun> {
