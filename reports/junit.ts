@@ -55,37 +55,39 @@ function machineSuite(machine: MachineReport, failures: ReadonlyMap<string, Fail
   ].join('\n');
 }
 
+/** A scripted case as a suite shows it: skipped, with why, or run. */
+interface ScriptedCase {
+  readonly id: string;
+  readonly title: string;
+  readonly ms: number;
+  readonly skipped: string | null;
+}
+
 /** One test case per misuse case: failed with its failure, skipped when the process protocol could not carry it. */
 function misuseSuite(results: readonly MisuseCaseResult[], failures: ReadonlyMap<string, FailureReport>): string {
-  const own = results.flatMap((result) => failures.get(result.id) ?? []);
-  const counted = countOf(own);
-  const skipped = results.filter((result) => result.outcome === 'notSent').length;
-  const time = results.reduce((sum, result) => sum + result.ms, 0);
-  const cases = results.map((result) => {
-    const open = `    <testcase classname="child-spec.misuse" name="${esc(`${result.id} ${result.title}`)}" time="${seconds(result.ms)}"`;
-    const failure = failures.get(result.id);
-    if (failure) return `${open}>\n${failureElement(failure)}\n    </testcase>`;
-    if (result.outcome === 'notSent') return `${open}>\n      <skipped message="the process protocol cannot carry this misuse"/>\n    </testcase>`;
-    return `${open}/>`;
-  });
-  return [
-    `  <testsuite name="misuse" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="${skipped}" time="${seconds(time)}">`,
-    ...cases,
-    '  </testsuite>',
-  ].join('\n');
+  const cases = results.map((result) => ({ ...result, skipped: result.outcome === 'notSent' ? 'the process protocol cannot carry this misuse' : null }));
+  return scriptedSuite('misuse', cases, failures);
 }
 
 /** One test case per scenario, failed with its failure. */
 function scenarioSuite(results: readonly ScenarioResult[], failures: ReadonlyMap<string, FailureReport>): string {
+  return scriptedSuite('scenario', results.map((result) => ({ ...result, skipped: null })), failures);
+}
+
+/** A suite of scripted cases, each failed with its failure (found by its id) or skipped with its reason. */
+function scriptedSuite(name: string, results: readonly ScriptedCase[], failures: ReadonlyMap<string, FailureReport>): string {
   const counted = countOf(results.flatMap((result) => failures.get(result.id) ?? []));
+  const skipped = results.filter((result) => result.skipped !== null).length;
   const time = results.reduce((sum, result) => sum + result.ms, 0);
   const cases = results.map((result) => {
-    const open = `    <testcase classname="child-spec.scenario" name="${esc(`${result.id} ${result.title}`)}" time="${seconds(result.ms)}"`;
+    const open = `    <testcase classname="child-spec.${name}" name="${esc(`${result.id} ${result.title}`)}" time="${seconds(result.ms)}"`;
     const failure = failures.get(result.id);
-    return failure ? `${open}>\n${failureElement(failure)}\n    </testcase>` : `${open}/>`;
+    if (failure) return `${open}>\n${failureElement(failure)}\n    </testcase>`;
+    if (result.skipped !== null) return `${open}>\n      <skipped message="${esc(result.skipped)}"/>\n    </testcase>`;
+    return `${open}/>`;
   });
   return [
-    `  <testsuite name="scenario" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="0" time="${seconds(time)}">`,
+    `  <testsuite name="${name}" tests="${results.length}" failures="${counted.failures}" errors="${counted.errors}" skipped="${skipped}" time="${seconds(time)}">`,
     ...cases,
     '  </testsuite>',
   ].join('\n');

@@ -254,6 +254,17 @@ describe('reports/report', function () {
       expect(messages).to.include('misuse accepted');
       expect(messages).to.include('no generated path covers state child.startFailed');
     });
+
+    it('skips a misuse case the process protocol could not carry, saying why', () => {
+      const misuse = input.check.misuse;
+      if (misuse === undefined) throw new Error('the check ran no misuse cases');
+      const results = misuse.results.map((result, index) => (index === 0 ? { ...result, outcome: 'notSent' as const } : result));
+      const elements = xmlElements(junitXml({ ...input, check: { ...input.check, misuse: { ...misuse, passed: misuse.passed - 1, notSent: 1, results } } }));
+      const suite = elements.find((element) => element.name === 'testsuite' && element.attributes.name === 'misuse');
+      expect(suite?.attributes.skipped).to.equal('1');
+      const skipped = elements.filter((element) => element.name === 'skipped');
+      expect(skipped.map((element) => element.attributes.message)).to.deep.equal(['the process protocol cannot carry this misuse']);
+    });
   });
 
   describe('the Markdown summary', () => {
